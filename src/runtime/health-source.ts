@@ -1,0 +1,68 @@
+import type { WorkerState } from '../machines/worker-state.js';
+import type { ChiefEvent } from './events.js';
+
+/** Where a Chief is in its own life: `idle -> starting -> running -> stopping -> stopped`. */
+export type ChiefPhase = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * Who the application is: the `app` half of the `status` answer, uwe's `AppInfo`.
+ *
+ * @example
+ * ```ts
+ * chief.enableServiceSocket({ name: 'billing', version: '1.4.0', build: 'abc123', tag: 'prod' });
+ * ```
+ */
+export interface AppInfo {
+  name: string;
+  version: string;
+  build: string;
+  tag: string;
+}
+
+/**
+ * The answer of the `status` action: uwe's `StateInfo`.
+ *
+ * @example
+ * ```ts
+ * const info: StateInfo = { app, workers: chief.getWorkersStates() };
+ * ```
+ */
+export interface StateInfo {
+  app: AppInfo;
+  workers: Record<string, WorkerState>;
+}
+
+/** Restart and failure counts of one worker since the Chief started. */
+export interface WorkerCounters {
+  restarts: number;
+  failures: number;
+}
+
+/**
+ * What the health adapters (service socket, HTTP probes, metrics) read from a Chief. The Chief
+ * implements it; tests may pass a fake.
+ *
+ * @example
+ * ```ts
+ * const server = createHealthServer({ source: chief.healthSource(), port: 8080 });
+ * ```
+ */
+export interface HealthSource {
+  /** Current public state of every registered worker. */
+  getWorkersStates(): Record<string, WorkerState>;
+  /** The Chief's phase. */
+  getPhase(): ChiefPhase;
+  /** True while the process is supervising: from `run()` until the Chief stopped or gave up. */
+  isLive(): boolean;
+  /**
+   * True only while running, not stopping, and every worker that is not allowed to be down is
+   * `Run`. Turns false the moment a stop is asked, before any worker is stopped.
+   */
+  isReady(): boolean;
+  /** Restart and failure counters per worker. */
+  getCounters(): Record<string, WorkerCounters>;
+  /** Calls `listener` after any change of a worker state or of the phase; returns an unsubscribe. */
+  onChange(listener: () => void): () => void;
+  /** Reports an event through the Chief's event handler / stream. */
+  report(event: ChiefEvent): void;
+}
