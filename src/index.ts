@@ -1,1 +1,44 @@
-export {};
+export { Chief, DEFAULT_FORCE_STOP_TIMEOUT_MS } from './runtime/chief.js';
+export type { ChiefOptions, RunResult, ChiefAttachment, Clock } from './runtime/chief.js';
+export { WorkerPool } from './runtime/worker-pool.js';
+export type { WorkerPoolOptions } from './runtime/worker-pool.js';
+export type { Worker, WorkerContext } from './runtime/worker.js';
+export { WorkerState } from './machines/worker-state.js';
+export { Restart } from './machines/restart.js';
+export type { RestartPolicy, FailureKind } from './machines/restart.js';
+export type { BackoffOptions } from './machines/backoff.js';
+export { DEFAULT_BACKOFF } from './machines/backoff.js';
+export { DEFAULT_STOP_TIMEOUT_MS, DEFAULT_WORKER_OPTIONS } from './runtime/worker-options.js';
+export type { WorkerOptions } from './runtime/worker-options.js';
+export type { SupervisionStrategy, FailedWorker, UnstoppedWorker, Escalation } from './machines/chief.js';
+export { DoNotRestart, DoNotRestartError, StopApp, StopAppError } from './machines/sentinel-errors.js';
+export {
+  createEvent,
+  errorEvent,
+  formatEvent,
+  isError,
+  isFatal,
+  setField,
+  setWorker,
+  toError,
+} from './runtime/events.js';
+export type { ChiefEvent, ChiefEventType, EventFields, EventHandler, EventLevel } from './runtime/events.js';
+export { signalLocker } from './runtime/signal-locker.js';
+export type { Locker } from './runtime/signal-locker.js';
+export type { AppInfo, StateInfo, ChiefPhase, HealthSource, WorkerCounters } from './runtime/health-source.js';
+export {
+  UweError,
+  UnknownWorkerError,
+  DuplicateWorkerError,
+  InvalidArgumentError,
+  WorkerTransitionError,
+  ChiefStateError,
+  NoWorkersError,
+  WorkerFailedError,
+  ChiefFailedError,
+} from './runtime/errors.js';
+export { stdLogEventHandler } from './adapters/log/std-log-event-handler.js';
+export type { StdLogOptions } from './adapters/log/std-log-event-handler.js';
+export { workerFunc } from './adapters/presets/worker-func.js';
+export { job } from './adapters/presets/job.js';
+export type { JobOptions } from './adapters/presets/job.js';

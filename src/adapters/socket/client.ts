@@ -1,0 +1,109 @@
+import net from 'node:net';
+import { SocketConnectError, SocketReplyError, SocketTimeoutError } from './errors.js';
+import { JsonObjectScanner } from './json-scanner.js';
+import { decodeResponse, encodeRequest, type SocketResponse } from './wire.js';
+
+/**
+ * Options of {@link createSocketClient}.
+ *
+ * @example
+ * ```ts
+ * createSocketClient(path, { timeoutMs: 2_000 });
+ * ```
+ */
+export interface SocketClientOptions {
+  /** Time from connecting to a complete reply. @default 10000 */
+  timeoutMs?: number;
+  /** Largest reply accepted, in bytes. @default 16777216 (16 MiB) */
+  maxReplyBytes?: number;
+}
+
+/**
+ * A client of a service socket (ours or uwe's), uwe's `socket.Client`.
+ *
+ * @example
+ * ```ts
+ * const reply = await createSocketClient('/tmp/_uwe_api.socket').send({ action: 'status' });
+ * ```
+ */
+export interface SocketClient {
+  /** The socket path it connects to. */
+  readonly path: string;
+  /**
+   * Sends one request on a new connection and resolves with the reply, whatever its status.
+   *
+   * @throws {SocketConnectError} nothing listens at the path (or no permission).
+   * @throws {SocketTimeoutError} no complete reply within the timeout.
+   * @throws {SocketReplyError} the reply is not a valid uwe response.
+   */
+  send(request: { action: string; args?: unknown }): Promise<SocketResponse>;
+}
+
+/**
+ * Creates a {@link SocketClient} for the socket at `path`. It sends exactly the bytes uwe's Go
+ * client sends, and reads the reply as far as the end of its first JSON value.
+ *
+ * @example
+ * ```ts
+ * const client = createSocketClient('/tmp/_uwe_api.socket', { timeoutMs: 3_000 });
+ * const { status, data } = await client.send({ action: 'ping' }); // 0, "pong"
+ * ```
+ */
+export function createSocketClient(path: string, options: SocketClientOptions = {}): SocketClient {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const maxReplyBytes = options.maxReplyBytes ?? 16 * 1024 * 1024;
+  return {
+    path,
+    send: (request) => sendOnce(path, encodeRequest(request), timeoutMs, maxReplyBytes),
+  };
+}
+
+function sendOnce(path: string, bytes: string, timeoutMs: number, maxReplyBytes: number): Promise<SocketResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(path);
+    const scanner = new JsonObjectScanner();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let connected = false;
+    let settled = false;
+    const timer = setTimeout(() => finish(new SocketTimeoutError(path, timeoutMs)), timeoutMs);
+
+    function finish(result: SocketResponse | Error): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    }
+
+    function decode(length: number): void {
+      try {
+        finish(decodeResponse(Buffer.concat(chunks).toString('utf8', 0, length)));
+      } catch (error) {
+        finish(error as Error);
+      }
+    }
+
+    socket.on('connect', () => {
+      connected = true;
+      socket.write(bytes);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      const scan = scanner.feed(chunk);
+      chunks.push(chunk);
+      size += chunk.length;
+      if (scan.kind === 'not-object') return finish(new SocketReplyError('reply is not a JSON object'));
+      if (scan.kind === 'end') return decode(size - chunk.length + scan.end);
+      if (size > maxReplyBytes) finish(new SocketReplyError(`reply is larger than ${maxReplyBytes} bytes`));
+    });
+    socket.on('end', () => {
+      if (size === 0) return finish(new SocketReplyError('connection closed without a reply'));
+      decode(size);
+    });
+    socket.on('error', (error) => {
+      if (!connected) finish(new SocketConnectError(path, { cause: error }));
+      else finish(new SocketReplyError(`connection failed: ${error.message}`, { cause: error }));
+    });
+  });
+}

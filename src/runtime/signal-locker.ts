@@ -1,0 +1,38 @@
+/** A function whose settling tells the Chief to stop; uwe's `Locker`. */
+export type Locker = () => Promise<void>;
+
+/** The signals the default locker waits for. */
+export const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * uwe's default locker: resolves on the first SIGTERM or SIGINT and removes its listeners.
+ * `onSecond` (if given) is called for every further signal until `release()` is called, so a
+ * second Ctrl-C can force the stop.
+ *
+ * @example
+ * ```ts
+ * const locker = signalLocker();
+ * await locker.wait;          // first SIGTERM / SIGINT
+ * locker.release();           // stop listening
+ * ```
+ */
+export function signalLocker(onSecond?: (signal: NodeJS.Signals) => void): {
+  wait: Promise<NodeJS.Signals>;
+  release: () => void;
+} {
+  let fired = false;
+  let resolve!: (signal: NodeJS.Signals) => void;
+  const wait = new Promise<NodeJS.Signals>((r) => (resolve = r));
+  const listener = (signal: NodeJS.Signals) => {
+    if (!fired) {
+      fired = true;
+      resolve(signal);
+      if (!onSecond) release();
+    } else onSecond?.(signal);
+  };
+  const release = () => {
+    for (const signal of STOP_SIGNALS) process.off(signal, listener);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, listener);
+  return { wait, release };
+}

@@ -1,0 +1,50 @@
+import type { WorkerExec } from '../machines/worker.js';
+import type { EventHandler } from './events.js';
+import type { Worker, WorkerContext } from './worker.js';
+
+/** Where a nested Chief finds its parent's event sink on the context it runs with. */
+export const PARENT_EVENTS: unique symbol = Symbol.for('uwe.parentEvents');
+
+/** A context that may carry the parent Chief's event sink. */
+export interface ChiefWorkerContext extends WorkerContext {
+  readonly [PARENT_EVENTS]?: EventHandler;
+}
+
+/**
+ * Builds the context a worker's `run` receives. `done` is made on first use: most workers only
+ * read `signal`, and a promise plus a listener per worker is measurable at 10,000 workers.
+ */
+export function createWorkerContext(
+  name: string,
+  signal: AbortSignal,
+  values: Readonly<Record<string, unknown>>,
+  parentEvents?: EventHandler,
+): ChiefWorkerContext {
+  let done: Promise<void> | undefined;
+  const ctx = {
+    name,
+    signal,
+    values,
+    get done(): Promise<void> {
+      done ??= signal.aborted
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      return done;
+    },
+  };
+  if (parentEvents) Object.defineProperty(ctx, PARENT_EVENTS, { value: parentEvents });
+  return ctx;
+}
+
+/** Adapts a user's {@link Worker} to what the worker machine starts. */
+export function toExec(
+  name: string,
+  worker: Worker,
+  values: () => Readonly<Record<string, unknown>>,
+  parentEvents?: () => EventHandler | undefined,
+): WorkerExec {
+  return {
+    ...(typeof worker.init === 'function' ? { init: () => worker.init!() } : {}),
+    run: (signal) => worker.run(createWorkerContext(name, signal, values(), parentEvents?.())),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * What a worker receives when it runs; uwe's `Context`.
+ *
+ * @example
+ * ```ts
+ * const ticker: Worker = {
+ *   async run(ctx) {
+ *     while (!ctx.signal.aborted) {
+ *       console.log(`${ctx.name}: tick`);
+ *       await setTimeout(1000, undefined, { signal: ctx.signal }).catch(() => {});
+ *     }
+ *   },
+ * };
+ * ```
+ */
+export interface WorkerContext {
+  /** The name the worker was registered under. */
+  readonly name: string;
+  /** Aborted when the worker must stop; `run` should then finish promptly. */
+  readonly signal: AbortSignal;
+  /** Resolves when `signal` is aborted: `await ctx.done` is uwe's `<-ctx.Done()`. */
+  readonly done: Promise<void>;
+  /** The values given to `chief.setContext(values)`. */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A long-lived unit of work run and supervised by a Chief; uwe's `Worker`.
+ *
+ * `init` (optional) runs once before the first `run`, and again before a restart when the
+ * restart policy includes `Restart.WithReInit`; when it throws, the worker is `Failed`.
+ * `run` works until `ctx.signal` is aborted and then returns. Its ending decides the state:
+ * resolving (to nothing) -> `Stopped`; resolving to an `Error` ("error exit", uwe's
+ * `return err`) or throwing/rejecting ("crash", uwe's panic) -> `Failed`. After the Chief asks a
+ * worker to stop, `run` has its stop timeout (5 s by default) to settle; past it the worker is
+ * reported `Failed` with reason `stop-timeout` and abandoned: a promise cannot be killed, so
+ * a worker owes the cleanup of its own timers and sockets when `signal` aborts.
+ *
+ * @example
+ * ```ts
+ * class Dummy implements Worker {
+ *   async init() { console.log('dummy: init'); }
+ *   async run(ctx: WorkerContext) {
+ *     await ctx.done;
+ *     console.log('dummy: goodbye');
+ *   }
+ * }
+ * ```
+ */
+export interface Worker {
+  init?(): void | Promise<void>;
+  run(ctx: WorkerContext): Promise<void | Error>;
+}
+
+/** True when `value` looks like a {@link Worker}. */
+export function isWorker(value: unknown): value is Worker {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Worker).run === 'function' &&
+    ((value as Worker).init === undefined || typeof (value as Worker).init === 'function')
+  );
+}
