@@ -94,8 +94,9 @@ function sendOnce(path: string, bytes: string, timeoutMs: number, maxReplyBytes:
       chunks.push(chunk);
       size += chunk.length;
       if (scan.kind === 'not-object') return finish(new SocketReplyError('reply is not a JSON object'));
-      if (scan.kind === 'end') return decode(size - chunk.length + scan.end);
-      if (size > maxReplyBytes) finish(new SocketReplyError(`reply is larger than ${maxReplyBytes} bytes`));
+      const length = scan.kind === 'end' ? size - chunk.length + scan.end : size;
+      if (length > maxReplyBytes) return finish(new SocketReplyError(`reply is larger than ${maxReplyBytes} bytes`));
+      if (scan.kind === 'end') decode(length);
     });
     socket.on('end', () => {
       if (size === 0) return finish(new SocketReplyError('connection closed without a reply'));
