@@ -1,0 +1,57 @@
+import type { HealthSource } from '../../runtime/health-source.js';
+import { compareGoKeys } from '../socket/go-json.js';
+
+/** The states counted by the `uwe_workers` gauge, always all present. */
+const GAUGE_STATES = ['New', 'Initialized', 'Run', 'Stopped', 'Failed'] as const;
+
+/**
+ * The Content-Type of {@link renderMetrics}' output: Prometheus text exposition format 0.0.4.
+ */
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/**
+ * Escapes a Prometheus label value: backslash, double quote and line feed.
+ *
+ * @example
+ * ```ts
+ * escapeLabelValue('a"b\\c'); // 'a\\"b\\\\c'
+ * ```
+ */
+export function escapeLabelValue(value: string): string {
+  return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+}
+
+/**
+ * The source's metrics in Prometheus text format: `uwe_workers{state}` (a gauge of workers per
+ * state, every state listed even at 0), and the counters `uwe_worker_restarts_total{worker}`
+ * and `uwe_worker_failures_total{worker}`, workers sorted by name.
+ *
+ * @example
+ * ```ts
+ * http.createServer((req, res) => res.end(renderMetrics(chief.healthSource())));
+ * // # TYPE uwe_workers gauge
+ * // uwe_workers{state="Run"} 3 ...
+ * ```
+ */
+export function renderMetrics(source: HealthSource): string {
+  const states = source.getWorkersStates();
+  const counters = source.getCounters();
+  const perState = new Map<string, number>(GAUGE_STATES.map((state) => [state, 0]));
+  for (const state of Object.values(states)) {
+    const count = perState.get(state);
+    if (count !== undefined) perState.set(state, count + 1);
+  }
+  const workers = [...new Set([...Object.keys(states), ...Object.keys(counters)])].sort(compareGoKeys);
+  const lines = [
+    '# HELP uwe_workers Number of workers in each state.',
+    '# TYPE uwe_workers gauge',
+    ...GAUGE_STATES.map((state) => `uwe_workers{state="${state}"} ${perState.get(state)}`),
+    '# HELP uwe_worker_restarts_total Restarts of each worker since the chief started.',
+    '# TYPE uwe_worker_restarts_total counter',
+    ...workers.map((w) => `uwe_worker_restarts_total{worker="${escapeLabelValue(w)}"} ${counters[w]?.restarts ?? 0}`),
+    '# HELP uwe_worker_failures_total Failures of each worker since the chief started.',
+    '# TYPE uwe_worker_failures_total counter',
+    ...workers.map((w) => `uwe_worker_failures_total{worker="${escapeLabelValue(w)}"} ${counters[w]?.failures ?? 0}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
