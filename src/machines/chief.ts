@@ -367,8 +367,8 @@ export const chiefMachine = setup({
         enqueue.raise({ type: 'GROUP_RESTART' }, { delay: timerMs(group.delayMs) });
       }
       enqueue.assign({ escalation, everRan, group, restartTimes, version: context.version + 1 });
-      if (escalation && !context.escalation) enqueue.emit({ type: 'escalating', escalation });
       if (accepted.length > 0) enqueue.emit({ type: 'reports', reports: accepted, previous });
+      if (escalation && !context.escalation) enqueue.emit({ type: 'escalating', escalation });
     }),
     groupRestart: enqueueActions(({ context, enqueue }) => {
       const group = context.group;
