@@ -1,1 +1,13 @@
-export {};
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { cliCheckCommand } from '../adapters/cli/check-command.js';
+
+const program = new Command('uwe')
+  .description('tools for services supervised by uwe')
+  .addCommand(cliCheckCommand());
+
+// No top-level await: tsup also builds this entry as CommonJS.
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
