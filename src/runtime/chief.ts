@@ -193,7 +193,13 @@ export class Chief implements Worker {
       const spec = this.#register(name, worker, options);
       const reached = this.#waitForRun(name, 0);
       if (this.#actor) {
-        validateDependencies(this.#specs);
+        try {
+          validateDependencies(this.#specs);
+        } catch (error) {
+          this.#forget(name);
+          throw error;
+        }
+        this.#publish(createEvent({ type: 'worker.added', level: 'info', worker: name, message: 'worker added at run time' }));
         this.#actor.send({ type: 'REGISTER', spec });
       }
       return reached;
