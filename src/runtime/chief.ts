@@ -1,5 +1,5 @@
 import { createActor, type Actor } from 'xstate';
-import { chiefMachine, type ChiefEmitted, type ChiefOutput, type SupervisionStrategy } from '../machines/chief.js';
+import { chiefMachine, type ChiefEmitted } from '../machines/chief.js';
 import type { WorkerSpec } from '../machines/chief-registry.js';
 import type { WorkerReport } from '../machines/worker.js';
 import { WorkerState } from '../machines/worker-state.js';
@@ -10,9 +10,12 @@ import {
   InvalidArgumentError,
   NoWorkersError,
   UnknownWorkerError,
-  WorkerFailedError,
 } from './errors.js';
-import { EventHub, DEFAULT_EVENT_BUFFER } from './event-hub.js';
+import { EventHub } from './event-hub.js';
+import { assertDuration, resolveChiefOptions, type ChiefAttachment, type ChiefOptions, type ResolvedChiefOptions, type RunResult } from './chief-options.js';
+import { noticeEvent, outcomeEvents, stoppedEvent } from './chief-notices.js';
+import { exitAfterStop } from './process-exit.js';
+import { RunWaiters } from './run-waiters.js';
 import { createEvent, setWorker, type ChiefEvent, type EventHandler, type EventLevel } from './events.js';
 import type { ChiefPhase, HealthSource, WorkerCounters } from './health-source.js';
 import { reportEvents, type PendingRestarts } from './report-events.js';
@@ -22,76 +25,8 @@ import { isWorker, type Worker, type WorkerContext } from './worker.js';
 import { PARENT_EVENTS, toExec, type ChiefWorkerContext } from './worker-exec.js';
 import { resolveWorkerOptions, type WorkerOptions } from './worker-options.js';
 
-/** uwe's `DefaultForceStopTimeout`: how long a stop may take in all before it is forced. */
-export const DEFAULT_FORCE_STOP_TIMEOUT_MS = 45_000;
-
-/**
- * Options of a {@link Chief}; every one has a default.
- *
- * @example
- * ```ts
- * const chief = new Chief({ strategy: 'rest-for-one', forceStopTimeoutMs: 10_000 });
- * ```
- */
-export interface ChiefOptions {
-  /** Bound of the whole stop; past it the stop is forced. @default 45_000 */
-  forceStopTimeoutMs?: number;
-  /** OTP supervision strategy. @default 'one-for-one' */
-  strategy?: SupervisionStrategy;
-  /** Restarts of all workers together allowed within `withinMs`. @default Infinity */
-  maxRestarts?: number;
-  /** Window of `maxRestarts`. @default 60_000 */
-  withinMs?: number;
-  /** When a worker gives up (or the Chief's own intensity is exceeded): `stop` stops the Chief. @default 'none' */
-  escalate?: 'stop' | 'none';
-  /** Events an `events()` reader may fall behind before the oldest are dropped. @default 1_024 */
-  eventBufferSize?: number;
-  /** Timer source for the statecharts, e.g. XState's `SimulatedClock` in tests. @default real timers */
-  clock?: Clock;
-  /** Source of jitter, 0..1. @default Math.random */
-  random?: () => number;
-  /**
-   * With the default signal locker, the Chief owns the process: after a stop that was not
-   * graceful it sets `process.exitCode = 1`, and if workers were left hung it exits the
-   * process shortly after `run()` settles, so a stuck timer or socket cannot keep it alive.
-   * @default true
-   */
-  exitProcess?: boolean;
-}
-
-/**
- * A timer source, as XState's: `SimulatedClock` from xstate fits (and adds `now()`).
- *
- * @example
- * ```ts
- * const clock = new SimulatedClock();
- * const chief = new Chief({ clock });
- * clock.increment(5_000);
- * ```
- */
-export interface Clock {
-  setTimeout(fn: (...args: any[]) => void, timeout: number): any;
-  clearTimeout(id: any): void;
-  now?(): number;
-}
-
-/** What `run()` resolves to: how the stop went. */
-export type RunResult = ChiefOutput;
-
-/** Something with its own lifetime inside `run()`: started before the workers, stopped after them. */
-export interface ChiefAttachment {
-  readonly name: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** Time to stay up while not ready, after a stop is asked and before workers are stopped. */
-  readonly shutdownDelayMs?: number;
-}
-
-interface Waiter {
-  minGen: number;
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
+export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './chief-options.js';
+export type { ChiefAttachment, ChiefOptions, Clock, RunResult } from './chief-options.js';
 
 type ChiefActor = Actor<typeof chiefMachine>;
 
@@ -109,13 +44,12 @@ type ChiefActor = Actor<typeof chiefMachine>;
  * ```
  */
 export class Chief implements Worker {
-  readonly #options: Required<Omit<ChiefOptions, 'clock' | 'random'>> & Pick<ChiefOptions, 'clock' | 'random'>;
+  readonly #options: ResolvedChiefOptions;
   readonly #specs = new Map<string, WorkerSpec>();
   readonly #workers = new Map<string, Worker>();
   readonly #attachments: ChiefAttachment[] = [];
   readonly #changeListeners = new Set<() => void>();
-  readonly #waiters = new Map<string, Waiter[]>();
-  readonly #removeWaiters = new Map<string, Array<() => void>>();
+  readonly #waiters = new RunWaiters();
   #hub: EventHub;
   #values: Readonly<Record<string, unknown>> | undefined;
   #inheritedValues: Readonly<Record<string, unknown>> = {};
@@ -132,21 +66,7 @@ export class Chief implements Worker {
   #parentEvents: EventHandler | undefined;
 
   constructor(options: ChiefOptions = {}) {
-    this.#options = {
-      forceStopTimeoutMs: options.forceStopTimeoutMs ?? DEFAULT_FORCE_STOP_TIMEOUT_MS,
-      strategy: options.strategy ?? 'one-for-one',
-      maxRestarts: options.maxRestarts ?? Infinity,
-      withinMs: options.withinMs ?? 60_000,
-      escalate: options.escalate ?? 'none',
-      eventBufferSize: options.eventBufferSize ?? DEFAULT_EVENT_BUFFER,
-      exitProcess: options.exitProcess ?? true,
-      clock: options.clock,
-      random: options.random,
-    };
-    if (!['one-for-one', 'one-for-all', 'rest-for-one'].includes(this.#options.strategy)) {
-      throw new InvalidArgumentError(`unknown strategy "${String(this.#options.strategy)}"`);
-    }
-    assertDuration('forceStopTimeoutMs', this.#options.forceStopTimeoutMs);
+    this.#options = resolveChiefOptions(options);
     this.#hub = new EventHub(this.#options.eventBufferSize);
   }
 
@@ -191,7 +111,7 @@ export class Chief implements Worker {
     try {
       if (this.#finished || this.#phase === 'stopping') throw new ChiefStateError('the chief is stopping or stopped');
       const spec = this.#register(name, worker, options);
-      const reached = this.#waitForRun(name, 0);
+      const reached = this.#waiters.untilRun(name, 0);
       if (this.#actor) {
         try {
           validateDependencies(this.#specs);
@@ -223,12 +143,9 @@ export class Chief implements Worker {
       this.#forget(name);
       return Promise.resolve();
     }
-    return new Promise<void>((resolve) => {
-      const list = this.#removeWaiters.get(name) ?? [];
-      list.push(resolve);
-      this.#removeWaiters.set(name, list);
-      this.#actor!.send({ type: 'REMOVE_WORKER', name });
-    });
+    const removed = this.#waiters.untilRemoved(name);
+    this.#actor.send({ type: 'REMOVE_WORKER', name });
+    return removed;
   }
 
   /**
@@ -246,7 +163,7 @@ export class Chief implements Worker {
       return Promise.reject(new ChiefStateError('the chief is not running'));
     }
     const entry = this.#actor.getSnapshot().context.registry.entries.get(name);
-    const reached = this.#waitForRun(name, (entry?.gen ?? 0) + 1);
+    const reached = this.#waiters.untilRun(name, (entry?.gen ?? 0) + 1);
     this.#actor.send({ type: 'RESTART_WORKER', name });
     return reached;
   }
@@ -605,29 +522,8 @@ export class Chief implements Worker {
   }
 
   async #finish(result: RunResult, attachments: ChiefAttachment[]): Promise<void> {
-    for (const [name, waiters] of this.#waiters) {
-      for (const waiter of waiters) waiter.reject(new WorkerFailedError(name, this.getWorkersStates()[name] ?? WorkerState.NotExists));
-    }
-    this.#waiters.clear();
-    for (const waiters of this.#removeWaiters.values()) for (const resolve of waiters) resolve();
-    this.#removeWaiters.clear();
-    for (const unstopped of result.unstopped) {
-      this.#publish(
-        createEvent({
-          type: 'worker.unstopped',
-          level: 'error',
-          worker: unstopped.name,
-          message: `worker did not stop (given ${unstopped.givenMs} ms)`,
-          fields: { state: unstopped.state, givenMs: unstopped.givenMs },
-        }),
-      );
-    }
-    if (result.forced) {
-      this.#publish(createEvent({ type: 'chief.forced', level: 'error', message: 'stop was forced', fields: { forceStopTimeoutMs: this.#options.forceStopTimeoutMs } }));
-    }
-    if (result.error) {
-      this.#publish(createEvent({ type: 'chief.error', level: 'error', message: result.error }));
-    }
+    this.#waiters.onStopped((name) => this.getWorkersStates()[name] ?? WorkerState.NotExists);
+    for (const event of outcomeEvents(result, this.#options.forceStopTimeoutMs)) this.#publish(event);
     if (this.#shutdown) {
       try {
         await this.#shutdown();
@@ -636,20 +532,7 @@ export class Chief implements Worker {
       }
     }
     await this.#stopAttachments(attachments);
-    this.#publish(
-      createEvent({
-        type: 'chief.stopped',
-        level: result.graceful ? 'info' : 'error',
-        message: result.graceful ? 'chief stopped gracefully' : 'chief stopped, not gracefully',
-        fields: {
-          graceful: result.graceful,
-          forced: result.forced,
-          failed: result.failed.map((f) => ({ name: f.name, reason: f.reason })),
-          unstopped: result.unstopped,
-          ...(result.escalation ? { escalation: { worker: result.escalation.worker, reason: result.escalation.reason } } : {}),
-        },
-      }),
-    );
+    this.#publish(stoppedEvent(result));
     this.#notifyChange();
     this.#hub.close();
     this.#hub = new EventHub(this.#options.eventBufferSize);
@@ -689,54 +572,15 @@ export class Chief implements Worker {
   }
 
   #onEmitted(emitted: ChiefEmitted): void {
-    switch (emitted.type) {
-      case 'reports':
-        this.#onReports(emitted.reports, emitted.previous);
-        break;
-      case 'escalating':
-        this.#publish(
-          createEvent({
-            type: 'chief.escalating',
-            level: 'fatal',
-            worker: emitted.escalation.worker,
-            message: `worker ${emitted.escalation.worker} stops the application (${emitted.escalation.reason})`,
-            fields: { reason: emitted.escalation.reason },
-            ...(emitted.escalation.error !== undefined ? { error: emitted.escalation.error } : {}),
-          }),
-        );
-        break;
-      case 'intensity':
-        this.#publish(
-          createEvent({
-            type: 'worker.gave-up',
-            level: 'error',
-            worker: emitted.worker,
-            message: `chief restart intensity exceeded: ${emitted.restarts} restarts within ${emitted.withinMs} ms (max ${emitted.maxRestarts})`,
-            fields: { reason: 'restart-intensity', scope: 'chief', restarts: emitted.restarts, withinMs: emitted.withinMs, maxRestarts: emitted.maxRestarts },
-          }),
-        );
-        break;
-      case 'removed': {
-        this.#forget(emitted.name);
-        this.#publish(createEvent({ type: 'worker.removed', level: 'info', worker: emitted.name, message: 'worker removed' }));
-        const waiters = this.#removeWaiters.get(emitted.name) ?? [];
-        this.#removeWaiters.delete(emitted.name);
-        this.#rejectWaiters(emitted.name, WorkerState.NotExists);
-        for (const resolve of waiters) resolve();
-        this.#notifyChange();
-        break;
-      }
-      case 'group-restart':
-        this.#publish(
-          createEvent({
-            type: 'worker.backoff',
-            level: 'warn',
-            worker: emitted.failed,
-            message: `restarting ${emitted.members.length} workers (${this.#options.strategy}) in ${emitted.delayMs} ms`,
-            fields: { strategy: this.#options.strategy, members: emitted.members, delayMs: emitted.delayMs },
-          }),
-        );
-        break;
+    if (emitted.type === 'reports') {
+      this.#onReports(emitted.reports, emitted.previous);
+      return;
+    }
+    if (emitted.type === 'removed') this.#forget(emitted.name);
+    this.#publish(noticeEvent(emitted, this.#options.strategy));
+    if (emitted.type === 'removed') {
+      this.#waiters.onRemoved(emitted.name);
+      this.#notifyChange();
     }
   }
 
@@ -753,41 +597,9 @@ export class Chief implements Worker {
         }
       }
       if (listening) for (const event of reportEvents(report, previous[i], this.#pending, this.#crashLevel)) this.#publish(event);
-      if (this.#waiters.size > 0) this.#settleWaiters(report);
+      if (this.#waiters.size > 0) this.#waiters.onReport(report);
     }
     this.#notifyChange();
-  }
-
-  #waitForRun(name: string, minGen: number): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const list = this.#waiters.get(name) ?? [];
-      list.push({ minGen, resolve, reject });
-      this.#waiters.set(name, list);
-    });
-  }
-
-  #settleWaiters(report: WorkerReport): void {
-    const list = this.#waiters.get(report.name);
-    if (!list) return;
-    const remaining = list.filter((waiter) => {
-      if (report.gen < waiter.minGen) return true;
-      if (report.state === WorkerState.Run) {
-        waiter.resolve();
-        return false;
-      }
-      if (report.settled) {
-        waiter.reject(new WorkerFailedError(report.name, report.state, report.failure?.error));
-        return false;
-      }
-      return true;
-    });
-    if (remaining.length > 0) this.#waiters.set(report.name, remaining);
-    else this.#waiters.delete(report.name);
-  }
-
-  #rejectWaiters(name: string, state: WorkerState): void {
-    for (const waiter of this.#waiters.get(name) ?? []) waiter.reject(new WorkerFailedError(name, state));
-    this.#waiters.delete(name);
   }
 
   #publish(event: ChiefEvent): void {
@@ -827,22 +639,5 @@ export class Chief implements Worker {
       counters[name] = { restarts: entry?.restarts ?? 0, failures: entry?.failures ?? 0 };
     }
     return counters;
-  }
-}
-
-function assertDuration(name: string, ms: unknown): void {
-  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
-    throw new InvalidArgumentError(`${name} must be a number of milliseconds >= 0, got ${String(ms)}`);
-  }
-}
-
-/** How long a process with hung workers is given to exit by itself before it is exited. */
-const EXIT_GRACE_MS = 100;
-
-function exitAfterStop(result: RunResult): void {
-  if (!result.graceful && !process.exitCode) process.exitCode = 1;
-  if (result.forced || result.unstopped.length > 0) {
-    // A hung worker's timer or socket would keep the process alive for ever; the stop is over.
-    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   }
 }
