@@ -29,7 +29,7 @@ interface PoolEntry {
   state: WorkerState;
   settled: boolean;
   failure: unknown;
-  listeners: Set<(report: WorkerReport) => void>;
+  listeners: Set<(report: WorkerReport | undefined) => void>;
 }
 
 /**
@@ -235,7 +235,7 @@ export class WorkerPool {
     if (!isWorker(worker)) throw new InvalidArgumentError(`worker "${name}" must have a run(ctx) method`);
     const { policy } = resolveWorkerOptions(name, options);
     const values = Object.freeze({ ...(this.#options.values ?? {}) });
-    const listeners = new Set<(report: WorkerReport) => void>();
+    const listeners = new Set<(report: WorkerReport | undefined) => void>();
     const entry = {} as PoolEntry;
     const actor = createActor(workerMachine, {
       input: {
@@ -255,6 +255,10 @@ export class WorkerPool {
     });
     Object.assign(entry, { actor, state: WorkerState.New, settled: false, failure: undefined, listeners });
     this.#entries.set(name, entry);
+    // Some waits end on a change no report marks (init done -> Initialized.ready).
+    actor.subscribe(() => {
+      for (const listener of [...listeners]) listener(undefined);
+    });
     actor.start();
   }
 
