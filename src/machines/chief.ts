@@ -1,28 +1,24 @@
-import { assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
+import type { ChiefEmitted, ChiefMachineContext, ChiefMachineEvent, ChiefMachineInput } from './chief-context.js';
+import { chiefOutput, failureReason, type ChiefOutput } from './chief-output.js';
+import { applyReport, historyOf, isQuiet, removeEntry } from './chief-registry.js';
 import {
-  addEntry,
-  applyReport,
-  createRegistry,
-  dependentsSettled,
-  depsDead,
-  depsRunning,
-  historyOf,
-  isQuiet,
-  removeEntry,
-  resetForRespawn,
-  type Registry,
-  type RegistryEntry,
-  type WorkerSpec,
-} from './chief-registry.js';
-import {
-  timerMs,
-  workerMachine,
-  type RestartHistory,
-  type WorkerFailure,
-  type WorkerMachineInput,
-  type WorkerReport,
-} from './worker.js';
+  abandonDependents,
+  batchReports,
+  buildRegistry,
+  joinGroup,
+  respawn,
+  sendStart,
+  sendStop,
+  spawnWorker,
+  startDependents,
+  stopUnblocked,
+  workerInput,
+} from './chief-steps.js';
+import { timerMs, workerMachine, type WorkerReport } from './worker.js';
 import { WorkerState } from './worker-state.js';
+import { addEntry, dependentsSettled, depsRunning } from './chief-registry.js';
+
 
 /*
  *  idle --START--> starting --all launched--> running --STOP / escalation--> stopping --all settled--> stopped
@@ -32,206 +28,6 @@ import { WorkerState } from './worker-state.js';
  * Workers tell the Chief about themselves through a reporter that batches every report made in
  * one microtask into one REPORTS event: one assign per batch keeps a 10,000-worker stop linear.
  */
-
-/** OTP restart strategies. */
-export type SupervisionStrategy = 'one-for-one' | 'one-for-all' | 'rest-for-one';
-
-export interface ChiefMachineInput {
-  workers?: WorkerSpec[];
-  /** @default 'one-for-one' */
-  strategy?: SupervisionStrategy;
-  /** Restarts of all workers together allowed within `withinMs`. @default Infinity */
-  maxRestarts?: number;
-  /** @default 60_000 */
-  withinMs?: number;
-  /** What the Chief does when a worker gives up: `stop` stops the Chief. @default 'none' */
-  escalate?: 'stop' | 'none';
-  /** @default 45_000 */
-  forceStopTimeoutMs?: number;
-  now?: () => number;
-  random?: () => number;
-}
-
-/** Why the Chief stopped by itself. */
-export interface Escalation {
-  worker: string;
-  reason: string;
-  error?: unknown;
-}
-
-interface GroupRestart {
-  members: Set<string>;
-  delayMs: number;
-  scheduled: boolean;
-}
-
-export interface ChiefMachineContext {
-  registry: Registry;
-  strategy: SupervisionStrategy;
-  maxRestarts: number;
-  withinMs: number;
-  escalate: 'stop' | 'none';
-  forceStopTimeoutMs: number;
-  now: () => number;
-  random: () => number;
-  report: (report: WorkerReport) => void;
-  restartTimes: number[];
-  group: GroupRestart | undefined;
-  escalation: Escalation | undefined;
-  everRan: boolean;
-  stopAskedAt: number | undefined;
-  forced: boolean;
-  error: string | undefined;
-  version: number;
-}
-
-export type ChiefMachineEvent =
-  | { type: 'REGISTER'; spec: WorkerSpec }
-  | { type: 'START' }
-  | { type: 'REPORTS'; reports: WorkerReport[] }
-  | { type: 'STOP' }
-  | { type: 'FORCE_STOP' }
-  | { type: 'REMOVE_WORKER'; name: string }
-  | { type: 'RESTART_WORKER'; name: string }
-  | { type: 'GROUP_RESTART' };
-
-/** Notices for the runtime, emitted to imperative listeners (`actor.on(type, fn)`). */
-export type ChiefEmitted =
-  /** Accepted reports, each beside the public state its worker was in before it. */
-  | { type: 'reports'; reports: WorkerReport[]; previous: WorkerState[] }
-  | { type: 'escalating'; escalation: Escalation }
-  | { type: 'intensity'; worker: string; restarts: number; withinMs: number; maxRestarts: number }
-  | { type: 'removed'; name: string }
-  | { type: 'group-restart'; failed: string; members: string[]; delayMs: number };
-
-/** A worker that was `Failed` when the Chief stopped. */
-export interface FailedWorker {
-  name: string;
-  reason: string;
-  error?: unknown;
-}
-
-/** A worker that did not stop in time, and how long it was given. */
-export interface UnstoppedWorker {
-  name: string;
-  state: WorkerState;
-  givenMs: number;
-}
-
-/** What a finished Chief machine says about its stop. */
-export interface ChiefOutput {
-  /** Every worker stopped by itself within its time, and nothing escalated. */
-  graceful: boolean;
-  /** The force-stop timeout (or a second stop signal) ended the stop. */
-  forced: boolean;
-  failed: FailedWorker[];
-  unstopped: UnstoppedWorker[];
-  escalation?: Escalation;
-  /** The Chief could not start at all. */
-  error?: string;
-}
-
-/** Sends every report made within one microtask to the Chief as one event. */
-function batchReports(target: AnyActorRef): (report: WorkerReport) => void {
-  let queue: WorkerReport[] | undefined;
-  const flush = () => {
-    const reports = queue!;
-    queue = undefined;
-    if (target.getSnapshot().status === 'active') target.send({ type: 'REPORTS', reports });
-  };
-  return (report) => {
-    if (queue === undefined) {
-      queue = [report];
-      queueMicrotask(flush);
-    } else queue.push(report);
-  };
-}
-
-type Spawn = (src: 'worker', options: { id: string; input: WorkerMachineInput }) => AnyActorRef;
-
-/** The part of XState's enqueuer the helpers below use (method syntax keeps the real one assignable). */
-interface Enqueue {
-  assign(assigner: (args: { context: ChiefMachineContext; spawn: Spawn }) => Partial<ChiefMachineContext>): void;
-  sendTo(to: () => AnyActorRef, event: { type: string }): void;
-  stopChild(ref: AnyActorRef): void;
-  emit(event: ChiefEmitted): void;
-  raise(event: ChiefMachineEvent, options?: { delay?: number }): void;
-}
-
-function spawnWorker(
-  enqueue: Enqueue,
-  entry: RegistryEntry,
-  history: RestartHistory | undefined,
-): void {
-  enqueue.assign(({ context, spawn }) => {
-    entry.ref = spawn('worker', {
-      id: entry.gen === 0 ? `worker:${entry.spec.name}` : `worker:${entry.spec.name}#${entry.gen}`,
-      input: workerInput(context, entry, history),
-    });
-    return { version: context.version + 1 };
-  });
-}
-
-function workerInput(
-  context: ChiefMachineContext,
-  entry: RegistryEntry,
-  history: RestartHistory | undefined,
-): WorkerMachineInput {
-  return {
-    name: entry.spec.name,
-    gen: entry.gen,
-    exec: entry.spec.exec,
-    policy: entry.spec.policy,
-    report: context.report,
-    selfRestart: context.strategy === 'one-for-one',
-    now: context.now,
-    random: context.random,
-    ...(history ? { history } : {}),
-  };
-}
-
-function sendStart(enqueue: Enqueue, entry: RegistryEntry): void {
-  entry.started = true;
-  enqueue.sendTo(() => entry.ref!, { type: 'START' });
-}
-
-function sendStop(enqueue: Enqueue, entry: RegistryEntry): void {
-  entry.stopSent = true;
-  enqueue.sendTo(() => entry.ref!, { type: 'STOP' });
-}
-
-function startDependents(enqueue: Enqueue, registry: Registry, name: string): void {
-  for (const dependent of registry.dependents.get(name) ?? []) {
-    const d = registry.entries.get(dependent);
-    if (d && !d.started && !d.stopSent && depsRunning(registry, d)) sendStart(enqueue, d);
-  }
-}
-
-/** Dependents of a worker that settled without running can never start: stop them (reported as Stopped). */
-function abandonDependents(enqueue: Enqueue, registry: Registry, name: string): void {
-  for (const dependent of registry.dependents.get(name) ?? []) {
-    const d = registry.entries.get(dependent);
-    if (d && !d.started && !d.stopSent && depsDead(registry, d)) sendStop(enqueue, d);
-  }
-}
-
-function respawn(enqueue: Enqueue, context: ChiefMachineContext, entry: RegistryEntry, history: RestartHistory | undefined): void {
-  if (entry.ref) enqueue.stopChild(entry.ref);
-  resetForRespawn(context.registry, entry);
-  spawnWorker(enqueue, entry, history);
-  if (depsRunning(context.registry, entry)) sendStart(enqueue, entry);
-}
-
-function stopUnblocked(enqueue: Enqueue, registry: Registry, entry: RegistryEntry): void {
-  for (const dep of entry.spec.dependsOn) {
-    const d = registry.entries.get(dep);
-    if (d && !d.settled && !d.stopSent && dependentsSettled(registry, dep)) sendStop(enqueue, d);
-  }
-}
-
-function failureReason(failure: WorkerFailure | undefined): string {
-  return failure?.kind ?? 'unknown';
-}
 
 /**
  * The supervisor statechart. Spawns one worker actor per registered worker, in registration
@@ -488,68 +284,14 @@ export const chiefMachine = setup({
 
 const noWorkersMessage = 'unable to start: there are no initialized workers';
 
-function buildRegistry(workers: WorkerSpec[]): Registry {
-  const registry = createRegistry();
-  for (const spec of workers) addEntry(registry, spec);
-  return registry;
-}
-
-function joinGroup(
-  enqueue: Enqueue,
-  context: ChiefMachineContext,
-  current: GroupRestart | undefined,
-  failed: RegistryEntry,
-  delayMs: number,
-): GroupRestart {
-  const { registry } = context;
-  const names = context.strategy === 'one-for-all' ? registry.order : registry.order.slice(failed.index);
-  const group: GroupRestart = current
-    ? { members: new Set(current.members), delayMs: Math.max(current.delayMs, delayMs), scheduled: current.scheduled }
-    : { members: new Set(), delayMs, scheduled: false };
-  for (const name of names) group.members.add(name);
-  for (let i = registry.order.length - 1; i >= 0; i--) {
-    const name = registry.order[i];
-    if (!group.members.has(name)) continue;
-    const entry = registry.entries.get(name)!;
-    if (!isQuiet(entry) && !entry.stopSent) sendStop(enqueue, entry);
-  }
-  enqueue.emit({ type: 'group-restart', failed: failed.spec.name, members: [...group.members], delayMs: group.delayMs });
-  return group;
-}
-
-function chiefOutput(context: ChiefMachineContext): ChiefOutput {
-  const failed: FailedWorker[] = [];
-  const unstopped: UnstoppedWorker[] = [];
-  const { registry } = context;
-  const now = context.now();
-  for (const name of registry.order) {
-    const entry = registry.entries.get(name)!;
-    if (!entry.settled && entry.ref) {
-      unstopped.push({
-        name,
-        state: entry.state,
-        givenMs: context.stopAskedAt !== undefined ? now - context.stopAskedAt : 0,
-      });
-    } else if (entry.state === WorkerState.Failed) {
-      if (entry.failure?.kind === 'stop-timeout') {
-        unstopped.push({ name, state: entry.state, givenMs: entry.givenMs ?? entry.spec.policy.stopTimeoutMs });
-      }
-      failed.push({
-        name,
-        reason: failureReason(entry.failure),
-        ...(entry.failure?.error !== undefined ? { error: entry.failure.error } : {}),
-      });
-    }
-  }
-  return {
-    graceful: !context.forced && unstopped.length === 0 && context.escalation === undefined && context.error === undefined,
-    forced: context.forced,
-    failed,
-    unstopped,
-    ...(context.escalation ? { escalation: context.escalation } : {}),
-    ...(context.error ? { error: context.error } : {}),
-  };
-}
-
 export type ChiefMachine = typeof chiefMachine;
 export type { WorkerSpec } from './chief-registry.js';
+export type {
+  ChiefEmitted,
+  ChiefMachineContext,
+  ChiefMachineEvent,
+  ChiefMachineInput,
+  Escalation,
+  SupervisionStrategy,
+} from './chief-context.js';
+export type { ChiefOutput, FailedWorker, UnstoppedWorker } from './chief-output.js';

@@ -63,7 +63,6 @@ export class Chief implements Worker {
   #stopRequested = false;
   #finished = false;
   #pending: PendingRestarts = new Map();
-  #parentEvents: EventHandler | undefined;
 
   constructor(options: ChiefOptions = {}) {
     this.#options = resolveChiefOptions(options);

@@ -1,0 +1,76 @@
+import type { Registry, WorkerSpec } from './chief-registry.js';
+import type { WorkerReport } from './worker.js';
+import type { WorkerState } from './worker-state.js';
+
+/** OTP restart strategies. */
+export type SupervisionStrategy = 'one-for-one' | 'one-for-all' | 'rest-for-one';
+
+export interface ChiefMachineInput {
+  workers?: WorkerSpec[];
+  /** @default 'one-for-one' */
+  strategy?: SupervisionStrategy;
+  /** Restarts of all workers together allowed within `withinMs`. @default Infinity */
+  maxRestarts?: number;
+  /** @default 60_000 */
+  withinMs?: number;
+  /** What the Chief does when a worker gives up: `stop` stops the Chief. @default 'none' */
+  escalate?: 'stop' | 'none';
+  /** @default 45_000 */
+  forceStopTimeoutMs?: number;
+  now?: () => number;
+  random?: () => number;
+}
+
+/** Why the Chief stopped by itself. */
+export interface Escalation {
+  worker: string;
+  reason: string;
+  error?: unknown;
+}
+
+export interface GroupRestart {
+  members: Set<string>;
+  delayMs: number;
+  scheduled: boolean;
+}
+
+export interface ChiefMachineContext {
+  registry: Registry;
+  strategy: SupervisionStrategy;
+  maxRestarts: number;
+  withinMs: number;
+  escalate: 'stop' | 'none';
+  forceStopTimeoutMs: number;
+  now: () => number;
+  random: () => number;
+  report: (report: WorkerReport) => void;
+  restartTimes: number[];
+  group: GroupRestart | undefined;
+  escalation: Escalation | undefined;
+  everRan: boolean;
+  stopAskedAt: number | undefined;
+  forced: boolean;
+  error: string | undefined;
+  version: number;
+}
+
+export type ChiefMachineEvent =
+  | { type: 'REGISTER'; spec: WorkerSpec }
+  | { type: 'START' }
+  | { type: 'REPORTS'; reports: WorkerReport[] }
+  | { type: 'STOP' }
+  | { type: 'FORCE_STOP' }
+  | { type: 'REMOVE_WORKER'; name: string }
+  | { type: 'RESTART_WORKER'; name: string }
+  | { type: 'GROUP_RESTART' };
+
+/** Notices for the runtime, emitted to imperative listeners (`actor.on(type, fn)`). */
+export type ChiefEmitted =
+  /** Accepted reports, each beside the public state its worker was in before it. */
+  | { type: 'reports'; reports: WorkerReport[]; previous: WorkerState[] }
+  | { type: 'escalating'; escalation: Escalation }
+  | { type: 'intensity'; worker: string; restarts: number; withinMs: number; maxRestarts: number }
+  | { type: 'removed'; name: string }
+  | { type: 'group-restart'; failed: string; members: string[]; delayMs: number };
+
+/** A worker that was `Failed` when the Chief stopped. */

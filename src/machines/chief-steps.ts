@@ -1,0 +1,143 @@
+import type { AnyActorRef } from 'xstate';
+import type { ChiefEmitted, ChiefMachineContext, ChiefMachineEvent, GroupRestart } from './chief-context.js';
+import {
+  addEntry,
+  createRegistry,
+  dependentsSettled,
+  depsDead,
+  depsRunning,
+  isQuiet,
+  resetForRespawn,
+  type Registry,
+  type RegistryEntry,
+  type WorkerSpec,
+} from './chief-registry.js';
+import { type RestartHistory, type WorkerMachineInput, type WorkerReport } from './worker.js';
+
+// The steps the Chief statechart's actions are made of: each enqueues XState actions.
+
+export function batchReports(target: AnyActorRef): (report: WorkerReport) => void {
+  let queue: WorkerReport[] | undefined;
+  const flush = () => {
+    const reports = queue!;
+    queue = undefined;
+    if (target.getSnapshot().status === 'active') target.send({ type: 'REPORTS', reports });
+  };
+  return (report) => {
+    if (queue === undefined) {
+      queue = [report];
+      queueMicrotask(flush);
+    } else queue.push(report);
+  };
+}
+
+type Spawn = (src: 'worker', options: { id: string; input: WorkerMachineInput }) => AnyActorRef;
+
+/** The part of XState's enqueuer the helpers below use (method syntax keeps the real one assignable). */
+interface Enqueue {
+  assign(assigner: (args: { context: ChiefMachineContext; spawn: Spawn }) => Partial<ChiefMachineContext>): void;
+  sendTo(to: () => AnyActorRef, event: { type: string }): void;
+  stopChild(ref: AnyActorRef): void;
+  emit(event: ChiefEmitted): void;
+  raise(event: ChiefMachineEvent, options?: { delay?: number }): void;
+}
+
+export function spawnWorker(
+  enqueue: Enqueue,
+  entry: RegistryEntry,
+  history: RestartHistory | undefined,
+): void {
+  enqueue.assign(({ context, spawn }) => {
+    entry.ref = spawn('worker', {
+      id: entry.gen === 0 ? `worker:${entry.spec.name}` : `worker:${entry.spec.name}#${entry.gen}`,
+      input: workerInput(context, entry, history),
+    });
+    return { version: context.version + 1 };
+  });
+}
+
+export function workerInput(
+  context: ChiefMachineContext,
+  entry: RegistryEntry,
+  history: RestartHistory | undefined,
+): WorkerMachineInput {
+  return {
+    name: entry.spec.name,
+    gen: entry.gen,
+    exec: entry.spec.exec,
+    policy: entry.spec.policy,
+    report: context.report,
+    selfRestart: context.strategy === 'one-for-one',
+    now: context.now,
+    random: context.random,
+    ...(history ? { history } : {}),
+  };
+}
+
+export function sendStart(enqueue: Enqueue, entry: RegistryEntry): void {
+  entry.started = true;
+  enqueue.sendTo(() => entry.ref!, { type: 'START' });
+}
+
+export function sendStop(enqueue: Enqueue, entry: RegistryEntry): void {
+  entry.stopSent = true;
+  enqueue.sendTo(() => entry.ref!, { type: 'STOP' });
+}
+
+export function startDependents(enqueue: Enqueue, registry: Registry, name: string): void {
+  for (const dependent of registry.dependents.get(name) ?? []) {
+    const d = registry.entries.get(dependent);
+    if (d && !d.started && !d.stopSent && depsRunning(registry, d)) sendStart(enqueue, d);
+  }
+}
+
+/** Dependents of a worker that settled without running can never start: stop them (reported as Stopped). */
+export function abandonDependents(enqueue: Enqueue, registry: Registry, name: string): void {
+  for (const dependent of registry.dependents.get(name) ?? []) {
+    const d = registry.entries.get(dependent);
+    if (d && !d.started && !d.stopSent && depsDead(registry, d)) sendStop(enqueue, d);
+  }
+}
+
+export function respawn(enqueue: Enqueue, context: ChiefMachineContext, entry: RegistryEntry, history: RestartHistory | undefined): void {
+  if (entry.ref) enqueue.stopChild(entry.ref);
+  resetForRespawn(context.registry, entry);
+  spawnWorker(enqueue, entry, history);
+  if (depsRunning(context.registry, entry)) sendStart(enqueue, entry);
+}
+
+export function stopUnblocked(enqueue: Enqueue, registry: Registry, entry: RegistryEntry): void {
+  for (const dep of entry.spec.dependsOn) {
+    const d = registry.entries.get(dep);
+    if (d && !d.settled && !d.stopSent && dependentsSettled(registry, dep)) sendStop(enqueue, d);
+  }
+}
+
+export function buildRegistry(workers: WorkerSpec[]): Registry {
+  const registry = createRegistry();
+  for (const spec of workers) addEntry(registry, spec);
+  return registry;
+}
+
+export function joinGroup(
+  enqueue: Enqueue,
+  context: ChiefMachineContext,
+  current: GroupRestart | undefined,
+  failed: RegistryEntry,
+  delayMs: number,
+): GroupRestart {
+  const { registry } = context;
+  const names = context.strategy === 'one-for-all' ? registry.order : registry.order.slice(failed.index);
+  const group: GroupRestart = current
+    ? { members: new Set(current.members), delayMs: Math.max(current.delayMs, delayMs), scheduled: current.scheduled }
+    : { members: new Set(), delayMs, scheduled: false };
+  for (const name of names) group.members.add(name);
+  for (let i = registry.order.length - 1; i >= 0; i--) {
+    const name = registry.order[i];
+    if (!group.members.has(name)) continue;
+    const entry = registry.entries.get(name)!;
+    if (!isQuiet(entry) && !entry.stopSent) sendStop(enqueue, entry);
+  }
+  enqueue.emit({ type: 'group-restart', failed: failed.spec.name, members: [...group.members], delayMs: group.delayMs });
+  return group;
+}
