@@ -9,7 +9,7 @@ import { decodeRequest, encodeResponseJson, SocketStatus, type SocketRequest } f
 /** How an action is answered: bytes kept ready, or a handler to call. */
 export type Route = { readonly prepared: () => Buffer } | { readonly action: SocketAction };
 
-/** A failed request, as the connection tells its server. */
+/** A failed request, as a connection tells its server. */
 export interface RequestFailure {
   level: EventLevel;
   reason: string;
@@ -23,9 +23,30 @@ export interface ConnectionContext {
   readonly maxRequestBytes: number;
   route(action: string): Route | undefined;
   failed(failure: RequestFailure): void;
+  /** Called once, when the connection's socket has closed. */
+  closed(connection: Connection): void;
 }
 
 const UNKNOWN_ACTION = Buffer.from(encodeResponseJson(SocketStatus.Err, 'null', 'unknown_action'));
+const kConnection = Symbol('uwe.connection');
+
+type Owned = net.Socket & { [kConnection]: Connection };
+
+// Listeners are shared functions that find their connection on the socket, rather than
+// closures made per connection: at thousands of connections a second, the garbage of a dozen
+// closures each was the largest cost left besides the kernel's.
+function onData(this: Owned, chunk: Buffer): void {
+  this[kConnection].data(chunk);
+}
+function onEnd(this: Owned): void {
+  this[kConnection].end();
+}
+function onError(this: Owned, error: Error): void {
+  this[kConnection].error(error);
+}
+function onClose(this: Owned): void {
+  this[kConnection].close();
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
@@ -36,149 +57,171 @@ function message(error: unknown): string {
 }
 
 /**
- * Serves one connection: reads one request (at most `maxRequestBytes`, within
- * `requestTimeoutMs` of connecting), writes one reply, ends. Every way it can go wrong ends in
- * an error reply and a report, never in an exception. The server must be created with
- * `allowHalfOpen`, so a client that half-closes after its request still gets the reply of an
- * async action.
+ * Serves one connection: reads one request (at most `maxRequestBytes`), writes one reply, ends.
+ * Every way it can go wrong ends in an error reply and a report, never in an exception. Its
+ * server calls {@link Connection.expire} once {@link Connection.deadline} has passed, and must
+ * be created with `allowHalfOpen`, so a client that half-closes after its request still gets
+ * the reply of an async action.
  *
  * ```
- *   reading --complete--> running --result--> replied --peer closes--> (closed)
- *      |  \--invalid/too large--------------/   ^         deadline: destroy
- *      \--deadline: request_timeout-------------/
- *             running --deadline: action_timeout--/
+ *   reading --complete--> running --result--> replied --peer closes--> closed
+ *      |  \--invalid/too large--------------/   ^      expire: destroy
+ *      \--expire: request_timeout---------------/
+ *             running --expire: action_timeout---/
  * ```
  *
  * @example
  * ```ts
- * net.createServer({ allowHalfOpen: true }, (socket) => serveConnection(socket, context));
+ * net.createServer({ allowHalfOpen: true }, (socket) => list.add(new Connection(socket, context)));
  * ```
  */
-export function serveConnection(socket: net.Socket, context: ConnectionContext): void {
-  const scanner = new JsonObjectScanner();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let phase: 'reading' | 'running' | 'replied' | 'closed' = 'reading';
-  let running: string | undefined;
-  let timer = setTimeout(onDeadline, context.requestTimeoutMs);
+export class Connection {
+  readonly socket: net.Socket;
+  /** `performance.now()` after which {@link expire} is due. */
+  deadline: number;
+  /** Neighbours in the server's list of open connections. */
+  prev: Connection | undefined;
+  next: Connection | undefined;
+  readonly #context: ConnectionContext;
+  readonly #scanner = new JsonObjectScanner();
+  #chunks: Buffer[] | undefined;
+  #size = 0;
+  #phase: 'reading' | 'running' | 'replied' | 'closed' = 'reading';
+  #running: string | undefined;
 
-  socket.on('data', onData);
-  socket.on('end', onEnd);
-  socket.on('error', onError);
-  socket.on('close', () => {
-    phase = 'closed';
-    clearTimeout(timer);
-  });
-
-  function reply(bytes: Buffer | string): void {
-    phase = 'replied';
-    socket.end(bytes);
+  constructor(socket: net.Socket, context: ConnectionContext) {
+    this.socket = socket;
+    this.#context = context;
+    this.deadline = performance.now() + context.requestTimeoutMs;
+    (socket as Owned)[kConnection] = this;
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('error', onError);
+    socket.on('close', onClose);
   }
 
-  function refuse(error: SocketRequestError, level: EventLevel = 'warn'): void {
-    context.failed({ level, reason: error.message, error });
-    reply(encodeResponseJson(SocketStatus.Err, 'null', error.message));
-  }
-
-  function onData(chunk: Buffer): void {
-    if (phase !== 'reading') return; // read and drop the rest, so the peer is not reset
-    size += chunk.length;
-    const scan = scanner.feed(chunk);
-    if (scan.kind === 'not-object') {
-      return refuse(new SocketRequestError('invalid_request', 'expected a JSON object'));
-    }
-    if (scan.kind === 'more') {
-      if (size > context.maxRequestBytes) return refuse(tooLarge());
-      chunks.push(chunk);
+  /** The deadline passed: answer a timeout if nothing was answered yet, else drop the peer. */
+  expire(): void {
+    if (this.#phase === 'reading') {
+      const timeout = this.#context.requestTimeoutMs;
+      this.#refuse(new SocketRequestError('request_timeout', `no complete request within ${timeout} ms`));
+    } else if (this.#phase === 'running') {
+      const reason = `action_timeout: no result within ${this.#context.requestTimeoutMs} ms`;
+      this.#context.failed({ level: 'error', reason, action: this.#running });
+      this.#reply(encodeResponseJson(SocketStatus.InternalErr, 'null', reason));
+    } else {
+      this.socket.destroy();
       return;
     }
-    if (size - chunk.length + scan.end > context.maxRequestBytes) return refuse(tooLarge());
+    // The peer has had its answer; if it still does not close, it is dropped next time.
+    this.deadline = performance.now() + this.#context.requestTimeoutMs;
+  }
+
+  /** @internal */
+  data(chunk: Buffer): void {
+    if (this.#phase !== 'reading') return; // read and drop the rest, so the peer is not reset
+    const max = this.#context.maxRequestBytes;
+    this.#size += chunk.length;
+    const scan = this.#scanner.feed(chunk);
+    if (scan.kind === 'not-object') {
+      return this.#refuse(new SocketRequestError('invalid_request', 'expected a JSON object'));
+    }
+    if (scan.kind === 'more') {
+      if (this.#size > max) return this.#refuse(this.#tooLarge());
+      (this.#chunks ??= []).push(chunk);
+      return;
+    }
+    if (this.#size - chunk.length + scan.end > max) return this.#refuse(this.#tooLarge());
     const text =
-      chunks.length === 0
+      this.#chunks === undefined
         ? chunk.toString('utf8', 0, scan.end)
-        : Buffer.concat([...chunks, chunk.subarray(0, scan.end)]).toString('utf8');
-    chunks.length = 0;
+        : Buffer.concat([...this.#chunks, chunk.subarray(0, scan.end)]).toString('utf8');
+    this.#chunks = undefined;
     let request: SocketRequest;
     try {
       request = decodeRequest(text);
     } catch (error) {
-      return refuse(error as SocketRequestError);
+      return this.#refuse(error as SocketRequestError);
     }
-    dispatch(request);
+    this.#dispatch(request);
   }
 
-  function tooLarge(): SocketRequestError {
-    return new SocketRequestError('request_too_large', `more than ${context.maxRequestBytes} bytes`);
+  /** @internal */
+  end(): void {
+    if (this.#phase !== 'reading') return;
+    const started = this.#scanner.started;
+    const detail = started ? 'unexpected end of JSON input' : 'empty request';
+    this.#refuse(new SocketRequestError('invalid_request', detail), started ? 'warn' : 'debug');
   }
 
-  function onEnd(): void {
-    if (phase !== 'reading') return;
-    const detail = scanner.started ? 'unexpected end of JSON input' : 'empty request';
-    refuse(new SocketRequestError('invalid_request', detail), scanner.started ? 'warn' : 'debug');
+  /** @internal */
+  error(error: Error): void {
+    this.#context.failed({ level: 'debug', reason: `connection error: ${error.message}`, action: this.#running, error });
   }
 
-  function onError(error: Error): void {
-    context.failed({ level: 'debug', reason: `connection error: ${error.message}`, action: running, error });
+  /** @internal */
+  close(): void {
+    this.#phase = 'closed';
+    this.#context.closed(this);
   }
 
-  function onDeadline(): void {
-    if (phase === 'reading') {
-      refuse(new SocketRequestError('request_timeout', `no complete request within ${context.requestTimeoutMs} ms`));
-    } else if (phase === 'running') {
-      const reason = `action_timeout: no result within ${context.requestTimeoutMs} ms`;
-      context.failed({ level: 'error', reason, action: running });
-      reply(encodeResponseJson(SocketStatus.InternalErr, 'null', reason));
-    } else {
-      socket.destroy();
-      return;
-    }
-    // The peer has had its answer; if it still does not close, it is dropped.
-    timer = setTimeout(onDeadline, context.requestTimeoutMs);
+  #reply(bytes: Buffer | string): void {
+    this.#phase = 'replied';
+    this.socket.end(bytes);
   }
 
-  function dispatch(request: SocketRequest): void {
-    const route = context.route(request.action);
+  #refuse(error: SocketRequestError, level: EventLevel = 'warn'): void {
+    this.#context.failed({ level, reason: error.message, error });
+    this.#reply(encodeResponseJson(SocketStatus.Err, 'null', error.message));
+  }
+
+  #tooLarge(): SocketRequestError {
+    return new SocketRequestError('request_too_large', `more than ${this.#context.maxRequestBytes} bytes`);
+  }
+
+  #dispatch(request: SocketRequest): void {
+    const route = this.#context.route(request.action);
     if (route === undefined) {
-      context.failed({ level: 'warn', reason: 'unknown_action', action: request.action });
-      return reply(UNKNOWN_ACTION);
+      this.#context.failed({ level: 'warn', reason: 'unknown_action', action: request.action });
+      return this.#reply(UNKNOWN_ACTION);
     }
-    if ('prepared' in route) return reply(route.prepared());
-    phase = 'running';
-    running = request.action;
+    if ('prepared' in route) return this.#reply(route.prepared());
+    this.#phase = 'running';
+    this.#running = request.action;
     let result: unknown;
     try {
       result = route.action.handler(request);
     } catch (error) {
-      return actionFailed(error);
+      return this.#actionFailed(error);
     }
-    if (!isThenable(result)) return answer(result);
+    if (!isThenable(result)) return this.#answer(result);
     result.then(
       (value) => {
-        if (phase === 'running') answer(value);
+        if (this.#phase === 'running') this.#answer(value);
       },
       (error: unknown) => {
-        if (phase === 'running') actionFailed(error);
+        if (this.#phase === 'running') this.#actionFailed(error);
       },
     );
   }
 
-  function answer(value: unknown): void {
+  #answer(value: unknown): void {
     let json: string;
     try {
       json = goMarshal(value);
     } catch (error) {
-      return actionFailed(new Error(`result cannot be serialised: ${message(error)}`, { cause: error }));
+      return this.#actionFailed(new Error(`result cannot be serialised: ${message(error)}`, { cause: error }));
     }
-    reply(encodeResponseJson(SocketStatus.Ok, json));
+    this.#reply(encodeResponseJson(SocketStatus.Ok, json));
   }
 
-  function actionFailed(error: unknown): void {
+  #actionFailed(error: unknown): void {
     if (error instanceof SocketActionError) {
-      context.failed({ level: 'debug', reason: error.message, action: running, error });
-      return reply(encodeResponseJson(error.status, 'null', error.message));
+      this.#context.failed({ level: 'debug', reason: error.message, action: this.#running, error });
+      return this.#reply(encodeResponseJson(error.status, 'null', error.message));
     }
     const reason = `action_failed: ${message(error)}`;
-    context.failed({ level: 'error', reason, action: running, error });
-    reply(encodeResponseJson(SocketStatus.InternalErr, 'null', reason));
+    this.#context.failed({ level: 'error', reason, action: this.#running, error });
+    this.#reply(encodeResponseJson(SocketStatus.InternalErr, 'null', reason));
   }
 }

@@ -21,8 +21,9 @@ export interface ServiceSocketServerOptions {
   path?: string;
   /**
    * Time a client has, from connecting, to send its request and get the reply; it bounds a
-   * user action too. A client still silent then gets `{"status":13,"error":"request_timeout"}`
-   * and is cut off. @default 5000
+   * user action too. A client still silent then gets `{"status":13,"error":"request_timeout:
+   * ..."}` and is cut off. Deadlines are checked every tenth of this time (10 ms to 1 s), so a
+   * cut-off comes up to that much later. @default 5000
    */
   requestTimeoutMs?: number;
   /** Largest request accepted, in bytes; a larger one gets `request_too_large`. @default 65536 */

@@ -2,7 +2,8 @@ import net from 'node:net';
 import { createEvent, type EventLevel } from '../../runtime/events.js';
 import type { HealthSource } from '../../runtime/health-source.js';
 import { PING_ACTION, STATUS_ACTION } from './actions.js';
-import { serveConnection, type ConnectionContext, type RequestFailure, type Route } from './connection.js';
+import { Connection, type ConnectionContext, type RequestFailure, type Route } from './connection.js';
+import { ConnectionList } from './connection-list.js';
 import { SocketListenError } from './errors.js';
 import { resolveSocketOptions, type ResolvedSocketOptions, type ServiceSocketServerOptions } from './options.js';
 import { listenOnSocketFile, removeSocketFile, type SocketFileIdentity } from './socket-file.js';
@@ -35,9 +36,10 @@ export class ServiceSocketServer {
   readonly #options: ResolvedSocketOptions;
   readonly #routes = new Map<string, Route>();
   readonly #status: StatusReply;
-  readonly #sockets = new Set<net.Socket>();
+  readonly #open = new ConnectionList();
   readonly #context: ConnectionContext;
   #server: net.Server | undefined;
+  #sweep: NodeJS.Timeout | undefined;
   #identity: SocketFileIdentity | undefined;
   #listening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -56,6 +58,7 @@ export class ServiceSocketServer {
       maxRequestBytes: this.#options.maxRequestBytes,
       route: (action) => routes.get(action),
       failed: (failure) => this.#requestFailed(failure),
+      closed: (connection) => this.#open.remove(connection),
     };
   }
 
@@ -77,13 +80,17 @@ export class ServiceSocketServer {
   }
 
   async #listen(): Promise<void> {
-    const server = net.createServer({ allowHalfOpen: true }, (socket) => this.#accept(socket));
+    const server = net.createServer({ allowHalfOpen: true }, (socket) => this.#open.add(new Connection(socket, this.#context)));
     server.on('error', (error) => this.#report('socket.error', 'error', 'service socket error', error));
     try {
       const published = await listenOnSocketFile(server, this.path, this.#options.replaceLive);
       this.#identity = published.identity;
       this.#server = server;
       this.#status.start();
+      // One timer for all deadlines, rather than one per connection.
+      const tick = Math.min(1_000, Math.max(10, this.#options.requestTimeoutMs / 10));
+      this.#sweep = setInterval(() => this.#open.expireDue(performance.now()), tick);
+      this.#sweep.unref();
       this.#report('socket.listening', 'info', 'service socket listening', undefined, {
         ...(published.replaced ? { replaced: published.replaced } : {}),
       });
@@ -108,8 +115,9 @@ export class ServiceSocketServer {
     const server = this.#server;
     if (!server) return;
     this.#status.stop();
+    clearInterval(this.#sweep);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of this.#sockets) socket.destroy();
+    this.#open.destroyAll();
     await closed;
     if (this.#identity) {
       await removeSocketFile(this.path, this.#identity).catch((error: unknown) =>
@@ -117,12 +125,6 @@ export class ServiceSocketServer {
       );
     }
     this.#report('socket.closed', 'info', 'service socket closed');
-  }
-
-  #accept(socket: net.Socket): void {
-    this.#sockets.add(socket);
-    socket.once('close', () => this.#sockets.delete(socket));
-    serveConnection(socket, this.#context);
   }
 
   #requestFailed(failure: RequestFailure): void {

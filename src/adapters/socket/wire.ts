@@ -84,10 +84,10 @@ export function encodeResponseJson(status: number, dataJson: string, error?: str
 
 // Go's json.Unmarshal matches a key to a struct field exactly or else case-insensitively, and a
 // later key overwrites an earlier one.
-function fieldValue(object: Record<string, unknown>, lowerName: string): unknown {
+function fieldValue(object: Record<string, unknown>, exact: string, lower: string): unknown {
   let value: unknown;
-  for (const key of Object.keys(object)) {
-    if (key.length === lowerName.length && key.toLowerCase() === lowerName) value = object[key];
+  for (const key in object) {
+    if (key === exact || (key.length === lower.length && key.toLowerCase() === lower)) value = object[key];
   }
   return value;
 }
@@ -115,11 +115,11 @@ export function decodeRequest(text: string): SocketRequest {
     throw new SocketRequestError('invalid_request', 'expected a JSON object');
   }
   const object = value as Record<string, unknown>;
-  const action = fieldValue(object, 'actionfunc');
+  const action = fieldValue(object, 'ActionFunc', 'actionfunc');
   if (action !== undefined && action !== null && typeof action !== 'string') {
     throw new SocketRequestError('invalid_request', 'ActionFunc must be a string');
   }
-  const args = fieldValue(object, 'args');
+  const args = fieldValue(object, 'args', 'args');
   return { action: action ?? '', args: args ?? null };
 }
 
