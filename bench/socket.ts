@@ -20,7 +20,14 @@ import { ServiceSocketServer } from '../src/adapters/socket/server.js';
 import type { WorkerState } from '../src/machines/worker-state.js';
 import type { HealthSource } from '../src/runtime/health-source.js';
 
-/** Issue 4's targets. */
+/**
+ * Issue 4's targets.
+ *
+ * @example
+ * ```ts
+ * const ok = sample.perSec >= SOCKET_TARGETS.minStatusPerSec;
+ * ```
+ */
 export const SOCKET_TARGETS = {
   /** `status` requests/s (10x the Go original's ~900 with the same client). */
   minStatusPerSec: 9_000,
@@ -30,7 +37,14 @@ export const SOCKET_TARGETS = {
   minPingRatio: 0.8,
 } as const;
 
-/** Options of {@link runSocketBench}. */
+/**
+ * Options of {@link runSocketBench}.
+ *
+ * @example
+ * ```ts
+ * await runSocketBench({ durationMs: 1_000, clients: 4 });
+ * ```
+ */
 export interface SocketBenchOptions {
   /** Measuring time per scenario. @default 3000 */
   durationMs?: number;
@@ -43,7 +57,14 @@ export interface SocketBenchOptions {
 type ServerKind = 'ours' | 'bare';
 type Action = 'ping' | 'status';
 
-/** One scenario's figures. */
+/**
+ * One scenario's figures.
+ *
+ * @example
+ * ```ts
+ * console.log(`${sample.server} ${sample.action}: ${sample.perSec} req/s`);
+ * ```
+ */
 export interface SocketSample {
   server: ServerKind;
   action: Action;
@@ -233,7 +254,14 @@ function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-/** The samples as a markdown table with ratios to the bare server and the targets. */
+/**
+ * The samples as a markdown table with ratios to the bare server and the targets.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderSocketMarkdown(samples, { durationMs: 3_000, clients: 8, workers: 1_000 }));
+ * ```
+ */
 export function renderSocketMarkdown(samples: SocketSample[], options: Required<SocketBenchOptions>): string {
   const find = (server: ServerKind, action: Action) => samples.find((s) => s.server === server && s.action === action)!;
   const lines = [

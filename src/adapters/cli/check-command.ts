@@ -3,7 +3,14 @@ import type { AppInfo } from '../../runtime/health-source.js';
 import { defaultSocketPath } from '../socket/options.js';
 import { checkServiceSocket, CheckExitCode, formatStateInfo } from './check-service.js';
 
-/** The parsed options of the `check` command. */
+/**
+ * The parsed options of the `check` command, as a {@link WorkersProvider} receives them.
+ *
+ * @example
+ * ```ts
+ * const provider = (options: CheckCommandOptions) => (options.app === 'billing' ? ['api'] : undefined);
+ * ```
+ */
 export interface CheckCommandOptions {
   app?: string;
   socket?: string;
@@ -15,6 +22,11 @@ export interface CheckCommandOptions {
 /**
  * Names the workers that must be `Run`, when `--workers` is not given, uwe's
  * `workerListProvider`. Returning `undefined` means every worker the service reports.
+ *
+ * @example
+ * ```ts
+ * cliCheckCommand(app, () => ['api', 'queue']); // the cron worker may be down
+ * ```
  */
 export type WorkersProvider = (options: CheckCommandOptions) => readonly string[] | undefined;
 

@@ -21,10 +21,25 @@ export const CheckExitCode = {
   NotActive: 7,
 } as const;
 
-/** One of {@link CheckExitCode}. */
+/**
+ * One of {@link CheckExitCode}.
+ *
+ * @example
+ * ```ts
+ * const code: CheckExitCode = CheckExitCode.NotActive; // 7
+ * ```
+ */
 export type CheckExitCode = (typeof CheckExitCode)[keyof typeof CheckExitCode];
 
-/** What {@link checkServiceSocket} found. */
+/**
+ * What {@link checkServiceSocket} found.
+ *
+ * @example
+ * ```ts
+ * const result: CheckResult = await checkServiceSocket({ path });
+ * if (result.info) console.log(formatStateInfo(result.info));
+ * ```
+ */
 export interface CheckResult {
   code: CheckExitCode;
   /** Why it is not 0: `<name> is not active` (one line per worker), or the failure. */

@@ -25,7 +25,14 @@ export interface HealthServerOptions {
   host?: string;
 }
 
-/** Where a health server listens. */
+/**
+ * Where a health server listens.
+ *
+ * @example
+ * ```ts
+ * const { port, host } = await health.listen();
+ * ```
+ */
 export interface HealthServerAddress {
   port: number;
   host: string;
@@ -42,6 +49,13 @@ export interface HealthServerAddress {
  * | `/metrics` | 200, Prometheus text: workers per state, restarts and failures      |
  *
  * Other paths 404, other methods than GET and HEAD 405; HEAD answers headers only.
+ *
+ * @example
+ * ```ts
+ * const health: HealthServer = createHealthServer({ source, app, port: 8080 });
+ * await health.listen();
+ * process.once('SIGTERM', () => void health.close());
+ * ```
  */
 export interface HealthServer {
   /** Where it listens, once `listen()` resolved; `undefined` before and after. */

@@ -6,6 +6,11 @@ const GAUGE_STATES = ['New', 'Initialized', 'Run', 'Stopped', 'Failed'] as const
 
 /**
  * The Content-Type of {@link renderMetrics}' output: Prometheus text exposition format 0.0.4.
+ *
+ * @example
+ * ```ts
+ * res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(renderMetrics(source));
+ * ```
  */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 

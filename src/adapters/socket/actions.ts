@@ -18,9 +18,24 @@ export interface SocketAction {
   handler(request: SocketRequest): unknown | Promise<unknown>;
 }
 
-/** Name of the built-in action that answers the StateInfo, uwe's `StatusAction`. */
+/**
+ * Name of the built-in action that answers the StateInfo, uwe's `StatusAction`.
+ *
+ * @example
+ * ```ts
+ * await client.send({ action: STATUS_ACTION });
+ * ```
+ */
 export const STATUS_ACTION = 'status';
-/** Name of the built-in action that answers `"pong"`, uwe's `PingAction`. */
+
+/**
+ * Name of the built-in action that answers `"pong"`, uwe's `PingAction`.
+ *
+ * @example
+ * ```ts
+ * await client.send({ action: PING_ACTION });
+ * ```
+ */
 export const PING_ACTION = 'ping';
 
 /**

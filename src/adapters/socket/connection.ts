@@ -6,10 +6,24 @@ import { goMarshal } from './go-json.js';
 import { JsonObjectScanner } from './json-scanner.js';
 import { decodeRequest, encodeResponseJson, SocketStatus, type SocketRequest } from './wire.js';
 
-/** How an action is answered: bytes kept ready, or a handler to call. */
+/**
+ * How an action is answered: bytes kept ready, or a handler to call.
+ *
+ * @example
+ * ```ts
+ * const routes = new Map<string, Route>([['ping', { prepared: () => PONG }], ['flush', { action: flush }]]);
+ * ```
+ */
 export type Route = { readonly prepared: () => Buffer } | { readonly action: SocketAction };
 
-/** A failed request, as a connection tells its server. */
+/**
+ * A failed request, as a connection tells its server.
+ *
+ * @example
+ * ```ts
+ * context.failed({ level: 'warn', reason: 'unknown_action', action: 'reboot' });
+ * ```
+ */
 export interface RequestFailure {
   level: EventLevel;
   reason: string;
@@ -17,7 +31,14 @@ export interface RequestFailure {
   error?: unknown;
 }
 
-/** What a connection needs from its server. */
+/**
+ * What a connection needs from its server.
+ *
+ * @example
+ * ```ts
+ * const context: ConnectionContext = { requestTimeoutMs: 5_000, maxRequestBytes: 65_536, route, failed, closed };
+ * ```
+ */
 export interface ConnectionContext {
   readonly requestTimeoutMs: number;
   readonly maxRequestBytes: number;

@@ -1,4 +1,11 @@
-/** The codes of the service socket's errors, one per class. */
+/**
+ * The codes of the service socket's errors, one per class.
+ *
+ * @example
+ * ```ts
+ * if ((err as { code?: SocketErrorCode }).code === 'UWE_SOCKET_IN_USE') process.exit(1);
+ * ```
+ */
 export type SocketErrorCode =
   | 'UWE_SOCKET_IN_USE'
   | 'UWE_SOCKET_PATH'

@@ -5,7 +5,15 @@ const CLOSE_BRACKET = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** What {@link JsonObjectScanner.feed} found in a chunk. */
+/**
+ * What {@link JsonObjectScanner.feed} found in a chunk.
+ *
+ * @example
+ * ```ts
+ * const scan: ScanResult = scanner.feed(chunk);
+ * if (scan.kind === 'end') handle(chunk.subarray(0, scan.end));
+ * ```
+ */
 export type ScanResult =
   /** The object is not complete yet. */
   | { kind: 'more' }

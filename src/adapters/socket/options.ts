@@ -32,7 +32,14 @@ export interface ServiceSocketServerOptions {
   replaceLive?: boolean;
 }
 
-/** {@link ServiceSocketServerOptions} with every default applied. */
+/**
+ * {@link ServiceSocketServerOptions} with every default applied.
+ *
+ * @example
+ * ```ts
+ * const { path, requestTimeoutMs }: ResolvedSocketOptions = resolveSocketOptions({ app, source });
+ * ```
+ */
 export interface ResolvedSocketOptions {
   app: AppInfo;
   source: HealthSource;

@@ -2,7 +2,14 @@ import net from 'node:net';
 import { SocketPathError } from './errors.js';
 import { encodeRequest } from './wire.js';
 
-/** What answers at a socket path: a server, a file nobody listens on, or nothing. */
+/**
+ * What answers at a socket path: a server, a file nobody listens on, or nothing.
+ *
+ * @example
+ * ```ts
+ * const state: SocketPathState = await probeSocket(path);
+ * ```
+ */
 export type SocketPathState = 'live' | 'stale' | 'missing';
 
 /**

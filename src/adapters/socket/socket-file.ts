@@ -5,13 +5,27 @@ import { dirname, join } from 'node:path';
 import { SocketInUseError, SocketListenError, SocketPathError } from './errors.js';
 import { probeSocket } from './probe-socket.js';
 
-/** Which file a server published, to remove it only if it is still ours. */
+/**
+ * Which file a server published, to remove it only if it is still ours.
+ *
+ * @example
+ * ```ts
+ * const identity: SocketFileIdentity = { dev: stats.dev, ino: stats.ino };
+ * ```
+ */
 export interface SocketFileIdentity {
   readonly dev: number;
   readonly ino: number;
 }
 
-/** What {@link listenOnSocketFile} did. */
+/**
+ * What {@link listenOnSocketFile} did.
+ *
+ * @example
+ * ```ts
+ * const { identity, replaced }: PublishedSocket = await listenOnSocketFile(server, path, false);
+ * ```
+ */
 export interface PublishedSocket {
   identity: SocketFileIdentity;
   /** Set when a file was already at the path: whether a server still answered on it. */

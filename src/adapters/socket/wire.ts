@@ -76,7 +76,14 @@ export function encodeResponse(response: SocketResponse): string {
   return encodeResponseJson(response.status, goMarshal(response.data), response.error);
 }
 
-/** {@link encodeResponse} with `data` already serialised (see {@link goMarshal}). */
+/**
+ * {@link encodeResponse} with `data` already serialised (see {@link goMarshal}).
+ *
+ * @example
+ * ```ts
+ * encodeResponseJson(0, '"pong"'); // '{"status":0,"data":"pong"}\n'
+ * ```
+ */
 export function encodeResponseJson(status: number, dataJson: string, error?: string): string {
   const errorPart = error ? `,"error":${goMarshal(error)}` : '';
   return `{"status":${status}${errorPart},"data":${dataJson}}\n`;
