@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import net from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -79,6 +80,7 @@ describe('service socket file', () => {
     const event = await source.waitForEvent('socket.error');
     expect(event.level).toBe('error');
     expect(event.message).toContain('in use');
+    expect(source.eventsOf('socket.error')).toHaveLength(2); // one per refused listen()
     // The first server still owns and serves the path, also after the refused one closes.
     await second.close();
     expect(Buffer.from(await exchange(path, PING)).toString()).toBe('{"status":0,"data":"pong"}\n');
@@ -112,6 +114,13 @@ describe('service socket file', () => {
 
   it('rejects with SocketListenError when the directory does not exist', async () => {
     await expect(server({ path: dirs.path('missing/s.socket') }).listen()).rejects.toMatchObject({ code: 'UWE_SOCKET_LISTEN' });
+  });
+
+  it('rejects once, with one socket.error, when the path is too long for a Unix socket', async () => {
+    const long = join(dirs.dir, 'd'.repeat(100 - dirs.dir.length));
+    mkdirSync(long);
+    await expect(server({ path: join(long, 's') }).listen()).rejects.toMatchObject({ code: 'UWE_SOCKET_LISTEN' });
+    expect(source.eventsOf('socket.error')).toHaveLength(1);
   });
 
   const asAnotherUser = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv');

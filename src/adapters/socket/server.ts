@@ -81,9 +81,9 @@ export class ServiceSocketServer {
 
   async #listen(): Promise<void> {
     const server = net.createServer({ allowHalfOpen: true }, (socket) => this.#open.add(new Connection(socket, this.#context)));
-    server.on('error', (error) => this.#report('socket.error', 'error', 'service socket error', error));
     try {
       const published = await listenOnSocketFile(server, this.path, this.#options.replaceLive);
+      server.on('error', (error) => this.#report('socket.error', 'error', 'service socket error', error));
       this.#identity = published.identity;
       this.#server = server;
       this.#status.start();
