@@ -17,7 +17,15 @@ import { noticeEvent, outcomeEvents, stoppedEvent } from './chief-notices.js';
 import { exitAfterStop } from './process-exit.js';
 import { RunWaiters } from './run-waiters.js';
 import { createEvent, setWorker, type ChiefEvent, type EventHandler, type EventLevel } from './events.js';
-import type { ChiefPhase, HealthSource, WorkerCounters } from './health-source.js';
+import type { AppInfo, ChiefPhase, HealthSource, WorkerCounters } from './health-source.js';
+import type { SocketAction } from '../adapters/socket/actions.js';
+import {
+  healthServerAttachment,
+  serviceSocketAttachment,
+  type HealthServerHandle,
+  type HealthServerOptions,
+  type ServiceSocketOptions,
+} from './health-attachments.js';
 import { reportEvents, type PendingRestarts } from './report-events.js';
 import { signalLocker, type Locker } from './signal-locker.js';
 import { validateDependencies } from './dependencies.js';
@@ -52,6 +60,7 @@ export class Chief implements Worker {
   readonly #waiters = new RunWaiters();
   #hub: EventHub;
   #values: Readonly<Record<string, unknown>> | undefined;
+  #app: AppInfo = { name: 'uwe', version: '', build: '', tag: '' };
   #inheritedValues: Readonly<Record<string, unknown>> = {};
   #locker: Locker | undefined;
   #recover: ((name: string, error: unknown) => void) | undefined;
@@ -304,6 +313,44 @@ export class Chief implements Worker {
   attach(attachment: ChiefAttachment): void {
     if (this.#running) throw new ChiefStateError('attach before run()');
     this.#attachments.push(attachment);
+  }
+
+  /**
+   * Serves uwe's service socket (`status`, `ping` and the given actions) while the Chief runs;
+   * uwe's `EnableServiceSocket`. It listens before the workers start; if another live process
+   * answers on the path, `run()` rejects with `SocketInUseError` and nothing starts (unless
+   * `replaceLive`). The file is created with mode 0600 and removed on shutdown.
+   *
+   * @example
+   * ```ts
+   * chief.enableServiceSocket({ name: 'billing', version: '1.4.0', build: 'abc123', tag: 'prod' });
+   * // uwe check --app billing
+   * ```
+   */
+  enableServiceSocket(app: AppInfo | ServiceSocketOptions, ...actions: SocketAction[]): void {
+    const options: ServiceSocketOptions = 'app' in app && typeof app.app === 'object' ? { ...app } : { app: app as AppInfo };
+    if (actions.length > 0) options.actions = [...(options.actions ?? []), ...actions];
+    if (typeof options.app?.name !== 'string' || options.app.name.length === 0) {
+      throw new InvalidArgumentError('enableServiceSocket: app.name must be a non-empty string');
+    }
+    this.#app = options.app;
+    this.attach(serviceSocketAttachment(this.healthSource(), options));
+  }
+
+  /**
+   * Serves HTTP health for Kubernetes while the Chief runs: `/livez`, `/readyz` (503 while
+   * starting, and from the moment a stop is asked), `/status`, `/metrics` (Prometheus text).
+   *
+   * @example
+   * ```ts
+   * const health = chief.enableHealthServer({ port: 8080, shutdownDelayMs: 5_000 });
+   * ```
+   */
+  enableHealthServer(options: HealthServerOptions = {}): HealthServerHandle {
+    if (options.shutdownDelayMs !== undefined) assertDuration('shutdownDelayMs', options.shutdownDelayMs);
+    const attachment = healthServerAttachment(this.healthSource(), options, () => this.#app);
+    this.attach(attachment);
+    return attachment;
   }
 
   /**
