@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkerMachineEvent, WorkerReport } from '../../src/machines/worker.js';
+import { WorkerState } from '../../src/machines/worker-state.js';
+import { WorkerTransitionError } from '../../src/runtime/errors.js';
+import { flush } from '../support/flush.js';
+import { ScriptedWorker } from '../support/scripted-worker.js';
+import { planIncarnations, runOutcome, type Incarnation } from './incarnation-plan.js';
+import { replay, type Replay } from './replay.js';
+import { actorRuntime, poolRuntime, type RuntimeUnderTest, type TrackedCall } from './runtime-driver.js';
+import {
+  FORCED_ERROR,
+  SETTLE_TYPES,
+  errorTag,
+  eventKey,
+  generatePaths,
+  modelConfigs,
+  publicState,
+  type ModelPath,
+  type ModelSnapshot,
+} from './worker-model.js';
+
+/*
+ * Model-based lifecycle tests: every path generated from the worker statechart (see
+ * worker-model.ts) is driven through the real runtime with a scripted worker. Each event of the
+ * path becomes the stimulus that causes it: a pool call or an event to the worker actor, a
+ * settlement of the scripted worker's init or run, or the simulated clock moved by the delay.
+ * After each step the runtime must show the public state the model is in, have made the same
+ * reports, and (after its microtasks ran) not move on by itself; the pool must refuse every
+ * command the machine refuses, and its promises must settle as the model says.
+ */
+
+/** How far the clock must move for the `after` event to fire, read from the state it leaves. */
+function delayOf(event: WorkerMachineEvent, before: ModelSnapshot): number {
+  const [, , delay] = (event.type as string).split('.');
+  const { policy, delayMs } = before.context;
+  if (delay === 'stopTimeout') return policy.stopTimeoutMs;
+  if (delay === 'backoffDelay') return delayMs;
+  if (delay === 'healthyAfter') return policy.backoff.resetAfterMs;
+  throw new Error(`unknown delay in ${event.type}`);
+}
+
+function settleByHand(scripted: ScriptedWorker, incarnation: Incarnation, event: WorkerMachineEvent, where: string): void {
+  const never = `${where}: the runtime never started ${incarnation.kind} call #${incarnation.index + 1}`;
+  if (incarnation.kind === 'run') {
+    const call = scripted.runs[incarnation.index];
+    if (!call) throw new Error(never);
+    call.settle(runOutcome(event));
+    return;
+  }
+  const call = scripted.inits[incarnation.index];
+  if (!call) throw new Error(never);
+  if (event.type === 'INIT_DONE') call.succeed();
+  else call.fail((event as { error: unknown }).error);
+}
+
+/** A report in one line, errors by their tag, so that a difference reads at a glance. */
+function summary(report: WorkerReport): string {
+  const { name: _name, gen: _gen, failure, ...rest } = report;
+  let error: string;
+  try {
+    error = errorTag(failure?.error);
+  } catch {
+    error = String(failure?.error);
+  }
+  return JSON.stringify({ ...rest, ...(failure ? { failure: `${failure.kind}:${error}` } : {}) });
+}
+
+/**
+ * What a watched pool promise should be by now, from the model's history since the call:
+ * `initWorker` settles when init is done (Initialized.ready) or the worker failed or stopped
+ * first; `stopWorker` on the first report that is final or Failed (a stop that ends in a
+ * failure rejects); `runWorkerExec` on the first final report. Resolved means Stopped.
+ */
+function expectedCallStatus(call: TrackedCall, upTo: number, run: Replay): TrackedCall['status'] {
+  const since = run.steps.slice(call.step, upTo + 1);
+  if (call.method === 'initWorker') {
+    for (const { after } of since) {
+      if (after.matches({ Initialized: 'ready' })) return 'resolved';
+      if (publicState(after) === WorkerState.Failed || publicState(after) === WorkerState.Stopped) return 'rejected';
+    }
+    return 'pending';
+  }
+  const ends = (report: WorkerReport) =>
+    report.settled || (call.method === 'stopWorker' && report.state === WorkerState.Failed);
+  const end = since.flatMap((step) => step.reports).find(ends);
+  if (!end) return 'pending';
+  return end.settled && end.state === WorkerState.Stopped ? 'resolved' : 'rejected';
+}
+
+/** The pool refuses, with a WorkerTransitionError and no change, every command the machine refuses. */
+async function checkRefusals(runtime: RuntimeUnderTest, snapshot: ModelSnapshot, lastReport: WorkerReport, where: string): Promise<void> {
+  const pool = runtime.pool!;
+  const before = runtime.reports.length;
+  const refused = (event: WorkerMachineEvent) => !snapshot.can(event) || snapshot.status !== 'active';
+  if (refused({ type: 'INIT' })) expect(() => pool.initWorker('w'), `${where}: initWorker`).toThrow(WorkerTransitionError);
+  if (refused({ type: 'RUN' })) expect(() => pool.startWorker('w'), `${where}: startWorker`).toThrow(WorkerTransitionError);
+  if (refused({ type: 'FAIL' })) expect(() => pool.failWorker('w', FORCED_ERROR), `${where}: failWorker`).toThrow(WorkerTransitionError);
+  if (refused({ type: 'STOP' })) {
+    if (!lastReport.settled) expect(() => pool.stopWorker('w'), `${where}: stopWorker`).toThrow(WorkerTransitionError);
+    else if (lastReport.state === WorkerState.Stopped) await expect(pool.stopWorker('w'), `${where}: stopWorker`).resolves.toBeUndefined();
+    else await expect(pool.stopWorker('w'), `${where}: stopWorker`).rejects.toThrow(WorkerTransitionError);
+  }
+  expect(runtime.reports.length, `${where}: a refused command made a report`).toBe(before);
+}
+
+async function drivePath(path: ModelPath, pathIndex: number): Promise<void> {
+  const run = replay(path);
+  const plan = planIncarnations(run, pathIndex % 2);
+  const scripted = new ScriptedWorker({ init: path.config.hasInit });
+  for (const incarnation of plan.incarnations) {
+    if (incarnation.kind === 'init') scripted.queueInit(incarnation.script);
+    else scripted.queueRun(incarnation.script);
+  }
+  const runtime = path.config.driver === 'pool' ? poolRuntime(path.config, scripted) : actorRuntime(path.config, scripted);
+  const expected: WorkerReport[] = [...run.initialReports];
+
+  const check = (snapshot: ModelSnapshot, where: string) => {
+    expect(runtime.state(), `${where}: public state`).toBe(publicState(snapshot));
+    expect(runtime.reports.map(summary), `${where}: reports`).toEqual(expected.map(summary));
+    expect(runtime.reports, `${where}: reports in full`).toEqual(expected);
+  };
+  const checkSettledDown = async (snapshot: ModelSnapshot, upTo: number, where: string) => {
+    await flush();
+    check(snapshot, `${where} (after its microtasks ran)`);
+    for (const call of runtime.calls) {
+      const status = expectedCallStatus(call, upTo, run);
+      expect(call.status, `${where}: ${call.method} called at step ${call.step + 1}`).toBe(status);
+    }
+    if (runtime.pool) await checkRefusals(runtime, snapshot, expected[expected.length - 1]!, where);
+  };
+
+  check(run.initial, `${path.description} | at the start`);
+  await checkSettledDown(run.initial, -1, `${path.description} | at the start`);
+  for (const [i, step] of run.steps.entries()) {
+    const where = `${path.description} | step ${i + 1} (${eventKey(step.event)})`;
+    if (SETTLE_TYPES.has(step.event.type)) {
+      const incarnation = plan.settles.get(i)!;
+      if (!incarnation.auto) settleByHand(scripted, incarnation, step.event, where);
+      await flush();
+    } else if (step.event.type.startsWith('xstate.after.')) {
+      runtime.clock.increment(delayOf(step.event, step.before));
+    } else {
+      runtime.command(step.event, i, pathIndex + i);
+    }
+    expected.push(...step.reports);
+    check(step.after, where);
+    // The next settlement happens by itself: letting microtasks run now would let it in early.
+    if (!plan.settles.get(i + 1)?.auto) await checkSettledDown(step.after, i, where);
+  }
+
+  const final = run.steps[run.steps.length - 1]?.after ?? run.initial;
+  const end = `${path.description} | at the end`;
+  const started = { init: scripted.inits.length, run: scripted.runs.length };
+  const planned = { init: 0, run: 0 };
+  for (const incarnation of plan.incarnations) planned[incarnation.kind]++;
+  expect(started, `${end}: calls of init and run`).toEqual(planned);
+
+  // Late answers of abandoned calls (stopped, failed or timed out while pending) change nothing.
+  for (const incarnation of plan.incarnations) {
+    const waitedFor = final.matches('Run') || final.matches({ Initialized: 'initializing' });
+    const current = waitedFor && incarnation.runId === final.context.runId;
+    if (current || incarnation.script.kind !== 'manual') continue;
+    if (incarnation.kind === 'init') scripted.inits[incarnation.index]!.succeed();
+    else scripted.runs[incarnation.index]!.settle({ kind: 'resolve' });
+  }
+  await checkSettledDown(final, run.steps.length - 1, `${end}, after late settlements`);
+}
+
+const configs = modelConfigs();
+
+describe('worker lifecycle, model-based: every generated path driven through the runtime', () => {
+  for (const config of configs) {
+    const paths = generatePaths(config);
+    it(`${config.name}: ${paths.length} paths`, async () => {
+      for (const [index, path] of paths.entries()) await drivePath(path, index);
+    });
+  }
+});
+
