@@ -42,3 +42,36 @@ export type { StdLogOptions } from './adapters/log/std-log-event-handler.js';
 export { workerFunc } from './adapters/presets/worker-func.js';
 export { job } from './adapters/presets/job.js';
 export type { JobOptions } from './adapters/presets/job.js';
+export {
+  ServiceSocketServer,
+  createSocketClient,
+  defaultSocketPath,
+  statusAction,
+  pingAction,
+  STATUS_ACTION,
+  PING_ACTION,
+  parseStateInfo,
+  SocketStatus,
+  SocketInUseError,
+  SocketPathError,
+  SocketListenError,
+  SocketOptionsError,
+  SocketConnectError,
+  SocketTimeoutError,
+  SocketReplyError,
+  SocketRequestError,
+  SocketActionError,
+  InvalidStateInfoError,
+} from './adapters/socket/index.js';
+export type {
+  ServiceSocketServerOptions,
+  SocketClient,
+  SocketClientOptions,
+  SocketAction,
+  SocketRequest,
+  SocketResponse,
+  SocketErrorCode,
+} from './adapters/socket/index.js';
+export { createHealthServer, HealthListenError, renderMetrics } from './adapters/health/index.js';
+export type { HealthServer, HealthServerAddress, HealthServerOptions as CreateHealthServerOptions } from './adapters/health/index.js';
+export type { HealthServerOptions, HealthServerHandle, ServiceSocketOptions } from './runtime/health-attachments.js';

@@ -30,6 +30,8 @@ export interface Escalation {
 
 export interface GroupRestart {
   members: Set<string>;
+  /** Members to start again: the failed ones, and those stopped for the group that restart at all. */
+  respawn: Set<string>;
   delayMs: number;
   scheduled: boolean;
 }

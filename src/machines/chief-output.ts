@@ -48,10 +48,10 @@ export function chiefOutput(context: ChiefMachineContext): ChiefOutput {
         state: entry.state,
         givenMs: context.stopAskedAt !== undefined ? now - context.stopAskedAt : 0,
       });
-    } else if (entry.state === WorkerState.Failed) {
-      if (entry.failure?.kind === 'stop-timeout') {
-        unstopped.push({ name, state: entry.state, givenMs: entry.givenMs ?? entry.spec.policy.stopTimeoutMs });
-      }
+    } else if (entry.abandoned) {
+      unstopped.push({ name, state: entry.state, givenMs: entry.abandoned.givenMs });
+    }
+    if (entry.settled && entry.state === WorkerState.Failed) {
       failed.push({
         name,
         reason: failureReason(entry.failure),

@@ -36,6 +36,8 @@ export interface RegistryEntry {
   pendingRemoval: boolean;
   /** A stop-timeout failure: how long the worker was given. */
   givenMs: number | undefined;
+  /** A run of this worker was given up on after its stop timeout; kept across respawns, as it may still run. */
+  abandoned: { givenMs: number } | undefined;
 }
 
 /** Registry of workers plus the counters the machine's guards read in O(1). */
@@ -71,6 +73,7 @@ export function addEntry(registry: Registry, spec: WorkerSpec): RegistryEntry {
     pendingRestart: false,
     pendingRemoval: false,
     givenMs: undefined,
+    abandoned: undefined,
   };
   registry.entries.set(spec.name, entry);
   registry.order.push(spec.name);
@@ -120,6 +123,7 @@ export function applyReport(registry: Registry, report: WorkerReport): RegistryE
   entry.failure = failed ? report.failure : undefined;
   entry.awaiting = report.awaiting;
   if (report.givenMs !== undefined) entry.givenMs = report.givenMs;
+  if (report.failure?.kind === 'stop-timeout') entry.abandoned = { givenMs: report.givenMs ?? entry.spec.policy.stopTimeoutMs };
   const launched = entry.launched || report.state === WorkerState.Run || failed || report.settled || report.restart !== undefined;
   setFlags(registry, entry, { settled: report.settled, launched });
   return entry;

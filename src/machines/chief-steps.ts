@@ -12,6 +12,7 @@ import {
   type RegistryEntry,
   type WorkerSpec,
 } from './chief-registry.js';
+import { policyRestartsAny } from './restart.js';
 import { type RestartHistory, type WorkerMachineInput, type WorkerReport } from './worker.js';
 
 // The steps the Chief statechart's actions are made of: each enqueues XState actions.
@@ -81,7 +82,17 @@ export function sendStart(enqueue: Enqueue, entry: RegistryEntry): void {
 
 export function sendStop(enqueue: Enqueue, entry: RegistryEntry): void {
   entry.stopSent = true;
+  // A worker that just finished has its last report still in the batch: nothing to stop.
+  if (entry.ref?.getSnapshot().status !== 'active') return;
   enqueue.sendTo(() => entry.ref!, { type: 'STOP' });
+}
+
+/** Stops every worker not yet told to (a forced stop must still abort every run's signal). */
+export function stopAllUnsent(enqueue: Enqueue, registry: Registry): void {
+  for (let i = registry.order.length - 1; i >= 0; i--) {
+    const entry = registry.entries.get(registry.order[i])!;
+    if (entry.ref && !entry.settled && !entry.stopSent) sendStop(enqueue, entry);
+  }
 }
 
 export function startDependents(enqueue: Enqueue, registry: Registry, name: string): void {
@@ -129,14 +140,25 @@ export function joinGroup(
   const { registry } = context;
   const names = context.strategy === 'one-for-all' ? registry.order : registry.order.slice(failed.index);
   const group: GroupRestart = current
-    ? { members: new Set(current.members), delayMs: Math.max(current.delayMs, delayMs), scheduled: current.scheduled }
-    : { members: new Set(), delayMs, scheduled: false };
+    ? {
+        members: new Set(current.members),
+        respawn: new Set(current.respawn),
+        delayMs: Math.max(current.delayMs, delayMs),
+        scheduled: current.scheduled,
+      }
+    : { members: new Set(), respawn: new Set(), delayMs, scheduled: false };
   for (const name of names) group.members.add(name);
+  group.respawn.add(failed.spec.name);
   for (let i = registry.order.length - 1; i >= 0; i--) {
     const name = registry.order[i];
     if (!group.members.has(name)) continue;
     const entry = registry.entries.get(name)!;
-    if (!isQuiet(entry) && !entry.stopSent) sendStop(enqueue, entry);
+    if (entry.awaiting) group.respawn.add(name);
+    if (isQuiet(entry) || entry.stopSent) continue;
+    // As OTP's temporary children: a worker that never restarts is stopped with its group, not
+    // started again, unless it had not even started yet.
+    if (policyRestartsAny(entry.spec.policy.restart) || !entry.started) group.respawn.add(name);
+    sendStop(enqueue, entry);
   }
   enqueue.emit({ type: 'group-restart', failed: failed.spec.name, members: [...group.members], delayMs: group.delayMs });
   return group;

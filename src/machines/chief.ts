@@ -12,6 +12,7 @@ import {
   sendStop,
   spawnWorker,
   startDependents,
+  stopAllUnsent,
   stopUnblocked,
   workerInput,
 } from './chief-steps.js';
@@ -142,6 +143,7 @@ export const chiefMachine = setup({
         }
         if (params.stopping) {
           if (entry.settled) stopUnblocked(enqueue, registry, entry);
+          else if (report.restart || report.awaiting) sendStop(enqueue, entry);
           continue;
         }
         if (report.awaiting) group = joinGroup(enqueue, context, group, entry, report.awaiting.delayMs);
@@ -166,14 +168,14 @@ export const chiefMachine = setup({
       if (accepted.length > 0) enqueue.emit({ type: 'reports', reports: accepted, previous });
       if (escalation && !context.escalation) enqueue.emit({ type: 'escalating', escalation });
     }),
+    stopAllUnsent: enqueueActions(({ context, enqueue }) => stopAllUnsent(enqueue, context.registry)),
     groupRestart: enqueueActions(({ context, enqueue }) => {
       const group = context.group;
       if (!group) return;
       const { registry } = context;
       for (const name of registry.order) {
-        if (!group.members.has(name)) continue;
-        const entry = registry.entries.get(name)!;
-        respawn(enqueue, context, entry, historyOf(entry));
+        const entry = registry.entries.get(name);
+        if (entry && group.respawn.has(name)) respawn(enqueue, context, entry, historyOf(entry));
       }
       enqueue.assign({ group: undefined, version: context.version + 1 });
     }),
@@ -251,7 +253,7 @@ export const chiefMachine = setup({
         RESTART_WORKER: { actions: 'restartWorker' },
         GROUP_RESTART: { actions: 'groupRestart' },
         STOP: 'stopping',
-        FORCE_STOP: { target: 'stopped', actions: assign({ forced: true }) },
+        FORCE_STOP: { target: 'stopped', actions: ['stopAllUnsent', assign({ forced: true })] },
       },
     },
     running: {
@@ -263,16 +265,16 @@ export const chiefMachine = setup({
         RESTART_WORKER: { actions: 'restartWorker' },
         GROUP_RESTART: { actions: 'groupRestart' },
         STOP: 'stopping',
-        FORCE_STOP: { target: 'stopped', actions: assign({ forced: true }) },
+        FORCE_STOP: { target: 'stopped', actions: ['stopAllUnsent', assign({ forced: true })] },
       },
     },
     stopping: {
       entry: 'beginStop',
       always: { guard: 'allSettled', target: 'stopped' },
-      after: { forceStop: { target: 'stopped', actions: assign({ forced: true }) } },
+      after: { forceStop: { target: 'stopped', actions: ['stopAllUnsent', assign({ forced: true })] } },
       on: {
         REPORTS: { actions: { type: 'handleReports', params: { stopping: true } } },
-        FORCE_STOP: { target: 'stopped', actions: assign({ forced: true }) },
+        FORCE_STOP: { target: 'stopped', actions: ['stopAllUnsent', assign({ forced: true })] },
       },
     },
     stopped: {

@@ -52,6 +52,11 @@ export function policyRestarts(policy: RestartPolicy, kind: FailureKind | 'exit'
   }
 }
 
+/** Does `policy` restart the worker after anything at all? */
+export function policyRestartsAny(policy: RestartPolicy): boolean {
+  return (policy & (Restart.OnFail | Restart.OnError | Restart.OnExit)) !== 0;
+}
+
 /** Does `policy` stop the whole application when the worker crashes or exits with an error? */
 export function policyStopsApp(policy: RestartPolicy, kind: FailureKind): boolean {
   return (policy & Restart.StopApp) !== 0 && (kind === 'crash' || kind === 'error-exit' || kind === 'init');

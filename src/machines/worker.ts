@@ -102,6 +102,10 @@ export const workerMachine = setup({
     intensityExceeded: ({ context }) => restartsInWindow(context) >= context.policy.maxRestarts,
     selfRestart: ({ context }) => context.selfRestart,
     restartsOnExit: ({ context }) => policyRestarts(context.policy.restart, 'exit'),
+    abortedByStop: ({ event }) => {
+      const error = (event as { error?: unknown }).error;
+      return error === STOP_REASON || (error instanceof Error && error.name === 'AbortError');
+    },
   },
   actions: {
     startInit: ({ context, self }) => {
@@ -292,6 +296,21 @@ export const workerMachine = setup({
           },
           on: {
             RUN_DONE: { guard: 'currentRun', target: '#worker.Stopped' },
+            // A run that fails on its way out is reported, but never restarted: it was told to stop.
+            // Rejecting with the abort itself (an AbortError) is the normal way out of an aborted await.
+            RUN_CRASH: [
+              { guard: and(['currentRun', 'abortedByStop']), target: '#worker.Stopped' },
+              {
+                guard: 'currentRun',
+                target: '#worker.Failed.dead',
+                actions: assign({ failure: ({ event }) => ({ kind: 'crash', error: event.error }) }),
+              },
+            ],
+            RUN_ERROR: {
+              guard: 'currentRun',
+              target: '#worker.Failed.dead',
+              actions: assign({ failure: ({ event }) => ({ kind: 'error-exit', error: event.error }) }),
+            },
             FAIL: {
               target: '#worker.Failed',
               actions: assign({ failure: ({ event }) => ({ kind: 'forced', error: event.error }) }),
@@ -323,7 +342,7 @@ export const workerMachine = setup({
           after: { backoffDelay: '#worker.Run' },
         },
       },
-      on: { STOP: 'Stopped' },
+      on: { STOP: 'Stopped', GIVE_UP: 'Stopped' },
     },
     Failed: {
       initial: 'deciding',

@@ -610,7 +610,7 @@ export class Chief implements Worker {
     this.#phase = phase;
     if (phase === 'starting') this.#publish(createEvent({ type: 'chief.starting', level: 'info', message: 'chief starting', fields: { workers: this.#specs.size } }));
     if (phase === 'running') this.#publish(createEvent({ type: 'chief.running', level: 'info', message: 'chief running' }));
-    if (phase === 'stopping' && !this.#stopRequested) {
+    if ((phase === 'stopping' || phase === 'stopped') && !this.#stopRequested) {
       this.#stopRequested = true;
       this.#publish(createEvent({ type: 'chief.stopping', level: 'info', message: 'chief stopping', fields: { reason: 'escalation' } }));
     }

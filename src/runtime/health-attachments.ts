@@ -1,5 +1,6 @@
 import type { HealthServerAddress } from '../adapters/health/health-server.js';
 import type { SocketAction } from '../adapters/socket/actions.js';
+import { defaultSocketPath } from '../adapters/socket/options.js';
 import type { ChiefAttachment } from './chief-options.js';
 import type { AppInfo, HealthSource } from './health-source.js';
 
@@ -58,7 +59,7 @@ export interface HealthServerHandle {
 
 export function serviceSocketAttachment(source: HealthSource, options: ServiceSocketOptions): ChiefAttachment & { readonly path: string } {
   let server: { listen(): Promise<void>; close(): Promise<void>; readonly path: string } | undefined;
-  const path = options.path ?? `/tmp/_uwe_${options.app.name}.socket`;
+  const path = options.path ?? defaultSocketPath(options.app.name);
   return {
     name: 'service socket',
     path,

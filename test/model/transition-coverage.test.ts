@@ -38,6 +38,7 @@ const ACTOR_ONLY = [
   'worker.Failed.backoff GIVE_UP #0',
   'worker.Failed.awaiting STOP #0',
   'worker.Failed.awaiting GIVE_UP #0',
+  'worker.Exited GIVE_UP #0',
 ];
 
 describe('transition coverage of the generated paths', () => {

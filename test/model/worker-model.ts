@@ -38,6 +38,8 @@ export const ERRORS = {
   plain: new Error('boom'),
   doNotRestart: new Error('bad configuration', { cause: DoNotRestart }),
   stopApp: new Error('schema too new', { cause: StopApp }),
+  /** What an aborted await rejects with; only ever thrown by run, where the stop makes it clean. */
+  aborted: new DOMException('The operation was aborted', 'AbortError'),
 } as const;
 export type ErrorTag = keyof typeof ERRORS;
 export const FORCED_ERROR = new Error('forced by the test');
@@ -160,8 +162,9 @@ function candidateEvents(config: ModelConfig, snapshot: ModelSnapshot): WorkerMa
   const events: WorkerMachineEvent[] = [];
   for (const type of config.commands) events.push(type === 'FAIL' ? { type, error: FORCED_ERROR } : ({ type } as WorkerMachineEvent));
   events.push({ type: 'INIT_DONE', runId }, { type: 'RUN_DONE', runId });
-  for (const error of Object.values(ERRORS)) {
-    events.push({ type: 'INIT_FAILED', runId, error }, { type: 'RUN_ERROR', runId, error }, { type: 'RUN_CRASH', runId, error });
+  for (const [tag, error] of Object.entries(ERRORS)) {
+    if (tag === 'aborted') events.push({ type: 'RUN_CRASH', runId, error });
+    else events.push({ type: 'INIT_FAILED', runId, error }, { type: 'RUN_ERROR', runId, error }, { type: 'RUN_CRASH', runId, error });
   }
   for (const node of snapshot._nodes) for (const after of node.after) events.push({ type: after.eventType } as never);
   return events;
