@@ -505,12 +505,13 @@ export class Chief implements Worker {
         await attachment.start();
         started.push(attachment);
       } catch (error) {
+        // The attachment reported its own failure with the cause; this says what it means.
         this.#publish(
           createEvent({
             type: 'chief.error',
             level: 'error',
-            message: `cannot start ${attachment.name}: ${error instanceof Error ? error.message : String(error)}`,
-            error,
+            message: `chief not started: the ${attachment.name} failed to start`,
+            fields: { attachment: attachment.name, error: error instanceof Error ? error.message : String(error) },
           }),
         );
         await this.#stopAttachments(started);

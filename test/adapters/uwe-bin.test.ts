@@ -1,46 +1,16 @@
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import net from 'node:net';
-import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ServiceSocketServer } from '../../src/adapters/socket/index.js';
 import { FakeHealthSource } from './fake-source.js';
+import { ensureBuilt, uwe } from '../support/built-bin.js';
 import { tempSocketDir } from './socket-helpers.js';
-
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'dist/bin/uwe.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Runs the built `uwe` bin as a real process. */
-function uwe(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 10_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 const app = { name: `uwe-bin-test-${process.pid}`, version: '2.0.0', build: 'deadbeef', tag: 'test' };
 let dirs: ReturnType<typeof tempSocketDir>;
 let source: FakeHealthSource;
 let server: ServiceSocketServer;
 
-beforeAll(async () => {
-  // `npm test` builds first; a run of this file alone rebuilds a missing or stale bin.
-  if (!existsSync(BIN) || statSync(BIN).mtimeMs < newestSource(join(ROOT, 'src'))) {
-    await new Promise<void>((resolve, reject) =>
-      execFile('npm', ['run', 'build'], { cwd: ROOT }, (error) => (error ? reject(error) : resolve())),
-    );
-  }
-}, 120_000);
+beforeAll(ensureBuilt, 120_000);
 
 beforeEach(async () => {
   dirs = tempSocketDir();
