@@ -30,6 +30,17 @@ import { addEntry, dependentsSettled, depsRunning } from './chief-registry.js';
  * one microtask into one REPORTS event: one assign per batch keeps a 10,000-worker stop linear.
  */
 
+/** What the Chief handles while it supervises (starting and running alike). */
+const supervising = {
+  REPORTS: { actions: { type: 'handleReports', params: { stopping: false } } },
+  REGISTER: { actions: 'registerAndLaunch' },
+  REMOVE_WORKER: { actions: 'removeWorker' },
+  RESTART_WORKER: { actions: 'restartWorker' },
+  GROUP_RESTART: { actions: 'groupRestart' },
+  STOP: 'stopping',
+  FORCE_STOP: { target: 'stopped', actions: ['stopAllUnsent', 'markForced'] },
+} as const;
+
 /**
  * The supervisor statechart. Spawns one worker actor per registered worker, in registration
  * order, applies restart strategies and intensity, and stops the workers in reverse order.
@@ -168,6 +179,7 @@ export const chiefMachine = setup({
       if (accepted.length > 0) enqueue.emit({ type: 'reports', reports: accepted, previous });
       if (escalation && !context.escalation) enqueue.emit({ type: 'escalating', escalation });
     }),
+    markForced: assign({ forced: true }),
     stopAllUnsent: enqueueActions(({ context, enqueue }) => stopAllUnsent(enqueue, context.registry)),
     groupRestart: enqueueActions(({ context, enqueue }) => {
       const group = context.group;
@@ -246,27 +258,11 @@ export const chiefMachine = setup({
         { guard: 'nothingStarted', target: 'stopped', actions: assign({ error: () => noWorkersMessage }) },
         { guard: 'allLaunched', target: 'running' },
       ],
-      on: {
-        REPORTS: { actions: { type: 'handleReports', params: { stopping: false } } },
-        REGISTER: { actions: 'registerAndLaunch' },
-        REMOVE_WORKER: { actions: 'removeWorker' },
-        RESTART_WORKER: { actions: 'restartWorker' },
-        GROUP_RESTART: { actions: 'groupRestart' },
-        STOP: 'stopping',
-        FORCE_STOP: { target: 'stopped', actions: ['stopAllUnsent', assign({ forced: true })] },
-      },
+      on: supervising,
     },
     running: {
       always: { guard: 'escalated', target: 'stopping' },
-      on: {
-        REPORTS: { actions: { type: 'handleReports', params: { stopping: false } } },
-        REGISTER: { actions: 'registerAndLaunch' },
-        REMOVE_WORKER: { actions: 'removeWorker' },
-        RESTART_WORKER: { actions: 'restartWorker' },
-        GROUP_RESTART: { actions: 'groupRestart' },
-        STOP: 'stopping',
-        FORCE_STOP: { target: 'stopped', actions: ['stopAllUnsent', assign({ forced: true })] },
-      },
+      on: supervising,
     },
     stopping: {
       entry: 'beginStop',

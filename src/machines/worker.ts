@@ -1,6 +1,6 @@
 import { and, assign, setup } from 'xstate';
 import { backoffDelay } from './backoff.js';
-import { Restart, policyRestarts, policyStopsApp } from './restart.js';
+import { Restart, policyRestarts, policyStopsApp, type FailureKind } from './restart.js';
 import { hasSentinel } from './sentinel-errors.js';
 import { WorkerState } from './worker-state.js';
 import type {
@@ -140,6 +140,9 @@ export const workerMachine = setup({
       );
     },
     abortRun: ({ context }) => context.controller?.abort(STOP_REASON),
+    recordFailure: assign({
+      failure: ({ event }, params: { kind: FailureKind }) => ({ kind: params.kind, error: (event as { error?: unknown }).error }),
+    }),
     resetAttempts: assign({ history: ({ context }) => ({ ...context.history, attempt: 0 }) }),
     recordRestart: assign(({ context }) => {
       const attempt = context.history.attempt + 1;
@@ -231,7 +234,7 @@ export const workerMachine = setup({
         START: { target: 'Initialized', actions: assign({ autoRun: true }) },
         INIT: { target: 'Initialized', actions: assign({ autoRun: false }) },
         STOP: 'Stopped',
-        FAIL: { target: 'Failed', actions: assign({ failure: ({ event }) => ({ kind: 'forced', error: event.error }) }) },
+        FAIL: { target: 'Failed', actions: { type: 'recordFailure', params: { kind: 'forced' } } },
       },
     },
     Initialized: {
@@ -248,7 +251,7 @@ export const workerMachine = setup({
             INIT_FAILED: {
               guard: 'currentRun',
               target: '#worker.Failed',
-              actions: assign({ failure: ({ event }) => ({ kind: 'init', error: event.error }) }),
+              actions: { type: 'recordFailure', params: { kind: 'init' } },
             },
           },
         },
@@ -261,7 +264,7 @@ export const workerMachine = setup({
       },
       on: {
         STOP: 'Stopped',
-        FAIL: { target: 'Failed', actions: assign({ failure: ({ event }) => ({ kind: 'forced', error: event.error }) }) },
+        FAIL: { target: 'Failed', actions: { type: 'recordFailure', params: { kind: 'forced' } } },
       },
     },
     Run: {
@@ -282,7 +285,7 @@ export const workerMachine = setup({
             ],
             FAIL: {
               target: '#worker.Failed',
-              actions: ['abortRun', assign({ failure: ({ event }) => ({ kind: 'forced', error: event.error }) })],
+              actions: ['abortRun', { type: 'recordFailure', params: { kind: 'forced' } }],
             },
           },
         },
@@ -303,17 +306,17 @@ export const workerMachine = setup({
               {
                 guard: 'currentRun',
                 target: '#worker.Failed.dead',
-                actions: assign({ failure: ({ event }) => ({ kind: 'crash', error: event.error }) }),
+                actions: { type: 'recordFailure', params: { kind: 'crash' } },
               },
             ],
             RUN_ERROR: {
               guard: 'currentRun',
               target: '#worker.Failed.dead',
-              actions: assign({ failure: ({ event }) => ({ kind: 'error-exit', error: event.error }) }),
+              actions: { type: 'recordFailure', params: { kind: 'error-exit' } },
             },
             FAIL: {
               target: '#worker.Failed',
-              actions: assign({ failure: ({ event }) => ({ kind: 'forced', error: event.error }) }),
+              actions: { type: 'recordFailure', params: { kind: 'forced' } },
             },
           },
         },
@@ -322,12 +325,12 @@ export const workerMachine = setup({
         RUN_ERROR: {
           guard: 'currentRun',
           target: 'Failed',
-          actions: assign({ failure: ({ event }) => ({ kind: 'error-exit', error: event.error }) }),
+          actions: { type: 'recordFailure', params: { kind: 'error-exit' } },
         },
         RUN_CRASH: {
           guard: 'currentRun',
           target: 'Failed',
-          actions: assign({ failure: ({ event }) => ({ kind: 'crash', error: event.error }) }),
+          actions: { type: 'recordFailure', params: { kind: 'crash' } },
         },
       },
     },
