@@ -41,7 +41,7 @@ describe('HTTP health through the Chief lifecycle', () => {
     await recorder.waitFor((e) => e.type === 'chief.running');
     expect(await code(base, '/readyz')).toBe(200);
     expect(await code(base, '/readyz', 'HEAD')).toBe(200);
-    const status = await (await fetch(base + '/status')).json();
+    const status = (await (await fetch(base + '/status')).json()) as { workers: Record<string, string> };
     expect(status.workers).toEqual({ 'slow-init': 'Run', fragile: 'Run', extra: 'Run' });
     await chief.restartWorker('extra');
     crash.resolve();
