@@ -411,7 +411,13 @@ export class Chief implements Worker {
     if (!isWorker(worker)) throw new InvalidArgumentError(`worker "${name}" must have a run(ctx) method`);
     if (this.#specs.has(name)) throw new DuplicateWorkerError(name);
     if (worker === (this as unknown)) throw new InvalidArgumentError('a chief cannot supervise itself');
-    const resolved = resolveWorkerOptions(name, options);
+    // A nested Chief needs its own force-stop time to stop its tree; the usual 5 s worker stop
+    // timeout would abandon it half-way, so unless told otherwise it gets that time and a second.
+    const nested = worker instanceof Chief && options?.stopTimeoutMs === undefined;
+    const resolved = resolveWorkerOptions(
+      name,
+      nested ? { ...options, stopTimeoutMs: (worker as Chief).#options.forceStopTimeoutMs + 1_000 } : options,
+    );
     const spec: WorkerSpec = {
       name,
       exec: toExec(name, worker, () => this.#values ?? this.#inheritedValues, () => this.#childEvents),

@@ -276,6 +276,28 @@ describe('Chief: nested', () => {
     expect(recorder.events.some((e) => e.type === 'chief.stopped' && e.worker === 'sub')).toBe(true);
   });
 
+  it('a nested chief gets its own force-stop time (plus a second) to stop, not the 5 s worker default', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const { chief: parent, stop, recorder } = chiefWithLocker({ forceStopTimeoutMs: 60_000 });
+      const child = new Chief({ forceStopTimeoutMs: 8_000 });
+      child.addWorker('hung', { run: () => new Promise(() => {}) }, { stopTimeoutMs: 60_000 });
+      parent.addWorker('sub', child);
+      const result = parent.run();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(parent.getWorkersStates()).toEqual({ sub: 'Run' });
+      stop();
+      await vi.advanceTimersByTimeAsync(7_000);
+      expect(recorder.of('worker.stop-timeout')).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1_500);
+      const r = await result;
+      expect(r.failed).toEqual([expect.objectContaining({ name: 'sub', reason: 'error-exit' })]);
+      expect(recorder.events.some((e) => e.type === 'worker.unstopped' && e.worker === 'sub/hung')).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a nested chief that escalates fails as a worker of its parent', async () => {
     const { chief: parent, stop, recorder } = chiefWithLocker();
     const child = new Chief();
