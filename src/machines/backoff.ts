@@ -33,7 +33,9 @@ export const DEFAULT_BACKOFF: ResolvedBackoff = Object.freeze({
 
 /** Fills in the defaults of a backoff option object. */
 export function resolveBackoff(options: BackoffOptions | undefined): ResolvedBackoff {
-  return { ...DEFAULT_BACKOFF, ...stripUndefined(options ?? {}) };
+  // The defaults are frozen: share them rather than copy them for every worker.
+  if (options === undefined) return DEFAULT_BACKOFF;
+  return { ...DEFAULT_BACKOFF, ...stripUndefined(options) };
 }
 
 /**

@@ -11,6 +11,8 @@ import {
   sendStart,
   sendStop,
   spawnWorker,
+  startWorker,
+  stopActiveWorkers,
   startDependents,
   stopAllUnsent,
   stopUnblocked,
@@ -85,13 +87,14 @@ export const chiefMachine = setup({
       spawnWorker(enqueue, entry, undefined);
       if (depsRunning(context.registry, entry)) sendStart(enqueue, entry);
     }),
-    spawnAll: assign(({ context, spawn }) => {
+    spawnAll: assign(({ context, self }) => {
       for (const name of context.registry.order) {
         const entry = context.registry.entries.get(name)!;
-        entry.ref = spawn('worker', { id: `worker:${name}`, input: workerInput(context, entry, undefined) });
+        entry.ref = startWorker(self, `worker:${name}`, workerInput(context, entry, undefined));
       }
       return { version: context.version + 1 };
     }),
+    stopActiveWorkers: enqueueActions(({ context, enqueue }) => stopActiveWorkers(enqueue, context.registry)),
     startEligible: enqueueActions(({ context, enqueue }) => {
       const { registry } = context;
       for (const name of registry.order) {
@@ -275,6 +278,7 @@ export const chiefMachine = setup({
     },
     stopped: {
       type: 'final',
+      entry: 'stopActiveWorkers',
     },
   },
   output: ({ context }) => chiefOutput(context),

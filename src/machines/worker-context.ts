@@ -83,6 +83,8 @@ export interface WorkerMachineContext {
   random: () => number;
   autoRun: boolean;
   runId: number;
+  /** When the last run started (context.now()), until a restart is recorded; see `recordRestart`. */
+  runningSince: number | undefined;
   controller: AbortController | undefined;
   history: RestartHistory;
   failure: WorkerFailure | undefined;

@@ -4,6 +4,7 @@ import { Restart, policyRestarts, policyStopsApp, type FailureKind } from './res
 import { hasSentinel } from './sentinel-errors.js';
 import { WorkerState } from './worker-state.js';
 import type {
+  RestartHistory,
   WorkerFailure,
   WorkerMachineContext,
   WorkerMachineEvent,
@@ -64,6 +65,9 @@ function failureError(failure: WorkerFailure | undefined): unknown {
   return failure?.error;
 }
 
+/** The history of a worker that never restarted, shared (every update makes a new object). */
+const NO_HISTORY: RestartHistory = Object.freeze({ attempt: 0, times: Object.freeze([]) as unknown as number[], total: 0 });
+
 /**
  * The lifecycle statechart of one worker. Pure: it starts the user's code through
  * `input.exec` and tells its supervisor about every change through `input.report`.
@@ -84,7 +88,6 @@ export const workerMachine = setup({
   delays: {
     stopTimeout: ({ context }) => timerMs(context.policy.stopTimeoutMs),
     backoffDelay: ({ context }) => timerMs(context.delayMs),
-    healthyAfter: ({ context }) => timerMs(context.policy.backoff.resetAfterMs),
   },
   guards: {
     currentRun,
@@ -143,15 +146,19 @@ export const workerMachine = setup({
     recordFailure: assign({
       failure: ({ event }, params: { kind: FailureKind }) => ({ kind: params.kind, error: (event as { error?: unknown }).error }),
     }),
-    resetAttempts: assign({ history: ({ context }) => ({ ...context.history, attempt: 0 }) }),
     recordRestart: assign(({ context }) => {
-      const attempt = context.history.attempt + 1;
       const now = context.now();
+      // A run that lasted resetAfterMs was healthy: the backoff starts again. Checked here rather
+      // than by a timer per running worker: every pending XState delay is walked by every actor
+      // that stops (quadratic at 10,000 workers), and each costs a timer and an assign.
+      const healthy = context.runningSince !== undefined && now - context.runningSince >= context.policy.backoff.resetAfterMs;
+      const attempt = (healthy ? 0 : context.history.attempt) + 1;
       const since = now - context.policy.withinMs;
       const times = context.history.times.filter((t) => t > since);
       times.push(now);
       const failure = context.failure;
       return {
+        runningSince: undefined,
         history: { attempt, times, total: context.history.total + 1 },
         delayMs: backoffDelay(attempt, context.policy.backoff, context.random),
         reinit:
@@ -220,8 +227,9 @@ export const workerMachine = setup({
     random: input.random ?? Math.random,
     autoRun: false,
     runId: 0,
+    runningSince: undefined,
     controller: undefined,
-    history: input.history ?? { attempt: 0, times: [], total: 0 },
+    history: input.history ?? NO_HISTORY,
     failure: undefined,
     delayMs: 0,
     reinit: false,
@@ -231,14 +239,21 @@ export const workerMachine = setup({
     New: {
       entry: 'reportNew',
       on: {
-        START: { target: 'Initialized', actions: assign({ autoRun: true }) },
-        INIT: { target: 'Initialized', actions: assign({ autoRun: false }) },
+        // Every way into Initialized starts a new runId in its own assign (one more assign on
+        // entry would copy the context and the snapshot once more per worker).
+        START: [
+          { guard: 'hasInit', target: 'Initialized', actions: assign(({ context }) => ({ autoRun: true, runId: context.runId + 1 })) },
+          // Nothing to initialize: report Initialized (the lifecycle promises it) and run, in one
+          // microstep instead of three.
+          { target: 'Run', actions: 'reportInitialized' },
+        ],
+        INIT: { target: 'Initialized', actions: assign(({ context }) => ({ autoRun: false, runId: context.runId + 1 })) },
         STOP: 'Stopped',
         FAIL: { target: 'Failed', actions: { type: 'recordFailure', params: { kind: 'forced' } } },
       },
     },
     Initialized: {
-      entry: [assign({ runId: ({ context }) => context.runId + 1 }), 'reportInitialized'],
+      entry: 'reportInitialized',
       initial: 'checking',
       states: {
         checking: {
@@ -269,14 +284,13 @@ export const workerMachine = setup({
     },
     Run: {
       entry: [
-        assign({ runId: ({ context }) => context.runId + 1, controller: () => new AbortController() }),
+        assign(({ context }) => ({ runId: context.runId + 1, controller: new AbortController(), runningSince: context.now() })),
         'reportRun',
         'startRun',
       ],
       initial: 'running',
       states: {
         running: {
-          after: { healthyAfter: { actions: 'resetAttempts' } },
           on: {
             STOP: 'stopping',
             RUN_DONE: [
@@ -365,7 +379,7 @@ export const workerMachine = setup({
           entry: ['recordRestart', 'reportBackoff'],
           after: {
             backoffDelay: [
-              { guard: 'reinit', target: '#worker.Initialized', actions: assign({ autoRun: true }) },
+              { guard: 'reinit', target: '#worker.Initialized', actions: assign(({ context }) => ({ autoRun: true, runId: context.runId + 1 })) },
               { target: '#worker.Run' },
             ],
           },
@@ -384,8 +398,10 @@ export const workerMachine = setup({
         cancelled: { entry: 'reportCancelled' },
       },
     },
+    // Not a final state: XState completes a final actor (its observers, a done event the Chief
+    // must process, a cache entry per worker id in the Chief machine) and walks every pending
+    // delay of the system for each one that stops. A Stopped worker has no transition out.
     Stopped: {
-      type: 'final',
       entry: 'reportStopped',
     },
   },

@@ -72,6 +72,9 @@ export class Chief implements Worker {
   #stopRequested = false;
   #finished = false;
   #pending: PendingRestarts = new Map();
+  /** Shared by every worker's exec (see toExec): one closure per Chief, not per worker. */
+  readonly #workerValues = () => this.#values ?? this.#inheritedValues;
+  readonly #workerParentEvents = () => this.#childEvents;
 
   constructor(options: ChiefOptions = {}) {
     this.#options = resolveChiefOptions(options);
@@ -420,7 +423,7 @@ export class Chief implements Worker {
     );
     const spec: WorkerSpec = {
       name,
-      exec: toExec(name, worker, () => this.#values ?? this.#inheritedValues, () => this.#childEvents),
+      exec: toExec(name, worker, this.#workerValues, this.#workerParentEvents),
       ...resolved,
     };
     this.#specs.set(name, spec);

@@ -30,7 +30,11 @@ export function signalLocker(onSecond?: (signal: NodeJS.Signals) => void): {
       if (!onSecond) release();
     } else onSecond?.(signal);
   };
+  // Signal listeners do not keep Node's event loop alive: without a handle, a process whose
+  // workers only await ctx.done would end (exit code 13, unsettled top-level await).
+  const keepAlive = setInterval(() => {}, 2_147_483_647);
   const release = () => {
+    clearInterval(keepAlive);
     for (const signal of STOP_SIGNALS) process.off(signal, listener);
   };
   for (const signal of STOP_SIGNALS) process.on(signal, listener);

@@ -36,15 +36,37 @@ export function createWorkerContext(
   return ctx;
 }
 
-/** Adapts a user's {@link Worker} to what the worker machine starts. */
+/**
+ * Adapts a user's {@link Worker} to what the worker machine starts. No closure per worker (a
+ * Chief passes the same `values` and `parentEvents` functions for all its workers): each
+ * closure made per worker, with its context, costs heap at 10,000 workers.
+ */
 export function toExec(
   name: string,
   worker: Worker,
   values: () => Readonly<Record<string, unknown>>,
   parentEvents?: () => EventHandler | undefined,
 ): WorkerExec {
-  return {
-    ...(typeof worker.init === 'function' ? { init: () => worker.init!() } : {}),
-    run: (signal) => worker.run(createWorkerContext(name, signal, values(), parentEvents?.())),
-  };
+  return typeof worker.init === 'function'
+    ? new ExecWithInit(name, worker, values, parentEvents)
+    : new Exec(name, worker, values, parentEvents);
+}
+
+class Exec implements WorkerExec {
+  constructor(
+    readonly name: string,
+    readonly worker: Worker,
+    readonly values: () => Readonly<Record<string, unknown>>,
+    readonly parentEvents: (() => EventHandler | undefined) | undefined,
+  ) {}
+
+  run(signal: AbortSignal): unknown {
+    return this.worker.run(createWorkerContext(this.name, signal, this.values(), this.parentEvents?.()));
+  }
+}
+
+class ExecWithInit extends Exec {
+  init(): void | Promise<void> {
+    return this.worker.init!();
+  }
 }

@@ -1,4 +1,4 @@
-import { resolveBackoff, type BackoffOptions } from '../machines/backoff.js';
+import { DEFAULT_BACKOFF, resolveBackoff, type BackoffOptions } from '../machines/backoff.js';
 import { Restart, isValidPolicy, type RestartPolicy } from '../machines/restart.js';
 import type { WorkerPolicy } from '../machines/worker.js';
 import { InvalidArgumentError } from './errors.js';
@@ -46,6 +46,16 @@ export const DEFAULT_WORKER_OPTIONS = Object.freeze({
   optional: false,
 });
 
+const NO_DEPENDENCIES: string[] = Object.freeze([]) as unknown as string[];
+
+const DEFAULT_POLICY: WorkerPolicy = Object.freeze({
+  restart: DEFAULT_WORKER_OPTIONS.restart,
+  backoff: DEFAULT_BACKOFF,
+  maxRestarts: DEFAULT_WORKER_OPTIONS.maxRestarts,
+  withinMs: DEFAULT_WORKER_OPTIONS.withinMs,
+  stopTimeoutMs: DEFAULT_WORKER_OPTIONS.stopTimeoutMs,
+});
+
 /** Options validated and completed. */
 export interface ResolvedWorkerOptions {
   policy: WorkerPolicy;
@@ -72,14 +82,21 @@ export function resolveWorkerOptions(name: string, options: WorkerOptions = {}):
   if (!(backoff.jitter >= 0 && backoff.jitter <= 1)) {
     throw new InvalidArgumentError(`worker "${name}": backoff.jitter must be within 0..1, got ${backoff.jitter}`);
   }
-  const dependsOn = options.dependsOn ?? [];
+  const dependsOn = options.dependsOn ?? NO_DEPENDENCIES;
   if (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string')) {
     throw new InvalidArgumentError(`worker "${name}": dependsOn must be an array of worker names`);
   }
   if (dependsOn.includes(name)) throw new InvalidArgumentError(`worker "${name}" cannot depend on itself`);
+  const isDefault =
+    restart === DEFAULT_POLICY.restart &&
+    backoff === DEFAULT_BACKOFF &&
+    maxRestarts === DEFAULT_POLICY.maxRestarts &&
+    withinMs === DEFAULT_POLICY.withinMs &&
+    stopTimeoutMs === DEFAULT_POLICY.stopTimeoutMs;
   return {
-    policy: { restart, backoff, maxRestarts, withinMs, stopTimeoutMs },
-    dependsOn: [...dependsOn],
+    // Workers with the default policy share one frozen object rather than a copy each.
+    policy: isDefault ? DEFAULT_POLICY : { restart, backoff, maxRestarts, withinMs, stopTimeoutMs },
+    dependsOn: dependsOn.length === 0 ? NO_DEPENDENCIES : [...dependsOn],
     optional: options.optional ?? DEFAULT_WORKER_OPTIONS.optional,
   };
 }

@@ -41,13 +41,18 @@ describe('worker machine: lifecycle', () => {
     expect(w.last()).toMatchObject({ state: 'Failed', settled: true, failure: { kind: 'init' } });
   });
 
-  it('run resolving is Stopped, final', async () => {
-    const w = workerFixture({ withInit: false });
+  it('run resolving is Stopped, terminal: no event leads out of it', async () => {
+    const w = workerFixture({ withInit: false, policy: { restart: Restart.Always } });
     w.actor.send({ type: 'START' });
     w.lastRun().settle.resolve(undefined);
     await flush();
     expect(w.last()).toMatchObject({ state: 'Stopped', settled: true });
-    expect(w.actor.getSnapshot().status).toBe('done');
+    const snapshot = w.actor.getSnapshot();
+    for (const type of ['START', 'INIT', 'RUN', 'STOP', 'FAIL', 'GIVE_UP'] as const) {
+      expect(snapshot.can({ type } as never)).toBe(false);
+    }
+    w.clock.increment(100_000);
+    expect(w.reports).toHaveLength(4);
   });
 
   it('run resolving to an Error is an error exit', async () => {

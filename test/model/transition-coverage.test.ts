@@ -33,6 +33,7 @@ beforeAll(() => {
 /** Transitions the WorkerPool cannot cause: it sends no START or GIVE_UP and its workers restart themselves. */
 const ACTOR_ONLY = [
   'worker.New START #0',
+  'worker.New START #1',
   'worker.Initialized.ready START #0',
   'worker.Failed.deciding always #6',
   'worker.Failed.backoff GIVE_UP #0',
