@@ -83,6 +83,18 @@ describe('examples as real processes', () => {
     expect(child.stdout).toContain('stopped: graceful=false forced=true');
   });
 
+  it('a program whose workers hold nothing open stays up until the signal, then exits 0', async () => {
+    const child = run('test/process/fixtures/idle.ts');
+    await child.waitFor('chief running');
+    // Nothing is expected to happen here: give the event loop a chance to run dry, if it would.
+    const early = await Promise.race([child.exited, new Promise((r) => setTimeout(r, 1_000, 'alive'))]);
+    expect(early).toBe('alive');
+    child.process.kill('SIGTERM');
+    expect((await child.exited).code).toBe(0);
+    expect(child.stdout).toContain('idle: goodbye');
+    expect(child.stdout).toContain('stopped: graceful=true');
+  });
+
   it('a second SIGINT while stopping ends the stop at once, as forced, non-zero', async () => {
     const child = run('test/process/fixtures/slow-stop.ts');
     await child.waitFor('chief running');
