@@ -11,6 +11,8 @@ import {
   sendStart,
   sendStop,
   spawnWorker,
+  startAll,
+  stopAll,
   startWorker,
   stopActiveWorkers,
   startDependents,
@@ -97,18 +99,22 @@ export const chiefMachine = setup({
     stopActiveWorkers: enqueueActions(({ context, enqueue }) => stopActiveWorkers(enqueue, context.registry)),
     startEligible: enqueueActions(({ context, enqueue }) => {
       const { registry } = context;
+      const eligible = [];
       for (const name of registry.order) {
         const entry = registry.entries.get(name)!;
-        if (!entry.started && depsRunning(registry, entry)) sendStart(enqueue, entry);
+        if (!entry.started && depsRunning(registry, entry)) eligible.push(entry);
       }
+      startAll(enqueue, eligible);
     }),
     beginStop: enqueueActions(({ context, enqueue }) => {
       const { registry } = context;
       enqueue.assign({ stopAskedAt: context.now(), group: undefined });
+      const eligible = [];
       for (let i = registry.order.length - 1; i >= 0; i--) {
         const entry = registry.entries.get(registry.order[i])!;
-        if (!entry.settled && !entry.stopSent && dependentsSettled(registry, entry.spec.name)) sendStop(enqueue, entry);
+        if (!entry.settled && !entry.stopSent && dependentsSettled(registry, entry.spec.name)) eligible.push(entry);
       }
+      stopAll(enqueue, eligible);
     }),
     handleReports: enqueueActions(({ context, event, enqueue }, params: { stopping: boolean }) => {
       if (event.type !== 'REPORTS') return;
