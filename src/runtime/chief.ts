@@ -1,24 +1,18 @@
-import { createActor, type Actor } from 'xstate';
-import { chiefMachine, type ChiefEmitted } from '../machines/chief.js';
 import type { WorkerSpec } from '../machines/chief-registry.js';
-import type { WorkerReport } from '../machines/worker.js';
 import { WorkerState } from '../machines/worker-state.js';
+import type { SocketAction } from '../adapters/socket/actions.js';
+import { assertDuration, resolveChiefOptions, type ChiefAttachment, type ChiefOptions, type ResolvedChiefOptions, type RunResult } from './chief-options.js';
+import { ChiefRun, type ChiefRunHost } from './chief-run.js';
+import { validateDependencies } from './dependencies.js';
 import {
   ChiefFailedError,
   ChiefStateError,
   DuplicateWorkerError,
   InvalidArgumentError,
-  NoWorkersError,
   UnknownWorkerError,
 } from './errors.js';
 import { EventHub } from './event-hub.js';
-import { assertDuration, resolveChiefOptions, type ChiefAttachment, type ChiefOptions, type ResolvedChiefOptions, type RunResult } from './chief-options.js';
-import { noticeEvent, outcomeEvents, stoppedEvent } from './chief-notices.js';
-import { exitAfterStop } from './process-exit.js';
-import { RunWaiters } from './run-waiters.js';
 import { createEvent, setWorker, type ChiefEvent, type EventHandler, type EventLevel } from './events.js';
-import type { AppInfo, ChiefPhase, HealthSource, WorkerCounters } from './health-source.js';
-import type { SocketAction } from '../adapters/socket/actions.js';
 import {
   healthServerAttachment,
   serviceSocketAttachment,
@@ -26,17 +20,16 @@ import {
   type HealthServerOptions,
   type ServiceSocketOptions,
 } from './health-attachments.js';
-import { reportEvents, type PendingRestarts } from './report-events.js';
+import type { AppInfo, HealthSource, WorkerCounters } from './health-source.js';
+import { exitAfterStop } from './process-exit.js';
+import { RunWaiters } from './run-waiters.js';
 import { signalLocker, type Locker } from './signal-locker.js';
-import { validateDependencies } from './dependencies.js';
 import { isWorker, type Worker, type WorkerContext } from './worker.js';
 import { PARENT_EVENTS, toExec, type ChiefWorkerContext } from './worker-exec.js';
 import { resolveWorkerOptions, type WorkerOptions } from './worker-options.js';
 
 export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './chief-options.js';
 export type { ChiefAttachment, ChiefOptions, Clock, RunResult } from './chief-options.js';
-
-type ChiefActor = Actor<typeof chiefMachine>;
 
 /**
  * The supervisor: registers workers, runs and supervises them, reports every lifecycle change
@@ -58,7 +51,7 @@ export class Chief implements Worker {
   readonly #attachments: ChiefAttachment[] = [];
   readonly #changeListeners = new Set<() => void>();
   readonly #waiters = new RunWaiters();
-  #hub: EventHub;
+  readonly #hub: EventHub;
   #values: Readonly<Record<string, unknown>> | undefined;
   #app: AppInfo = { name: 'uwe', version: '', build: '', tag: '' };
   #inheritedValues: Readonly<Record<string, unknown>> = {};
@@ -66,12 +59,8 @@ export class Chief implements Worker {
   #recover: ((name: string, error: unknown) => void) | undefined;
   #crashLevel: EventLevel = 'error';
   #shutdown: (() => void | Promise<void>) | undefined;
-  #actor: ChiefActor | undefined;
+  #run: ChiefRun | undefined;
   #running: Promise<RunResult> | undefined;
-  #phase: ChiefPhase = 'idle';
-  #stopRequested = false;
-  #finished = false;
-  #pending: PendingRestarts = new Map();
   /** Shared by every worker's exec (see toExec): one closure per Chief, not per worker. */
   readonly #workerValues = () => this.#values ?? this.#inheritedValues;
   readonly #workerParentEvents = () => this.#childEvents;
@@ -90,7 +79,7 @@ export class Chief implements Worker {
    * ```
    */
   addWorker(name: string, worker: Worker, options?: WorkerOptions): void {
-    if (this.#running) {
+    if (this.#run && !this.#run.finished) {
       throw new ChiefStateError(`cannot addWorker("${name}") while the chief runs: use addWorkerAndLaunch`);
     }
     this.#register(name, worker, options);
@@ -120,10 +109,11 @@ export class Chief implements Worker {
    */
   addWorkerAndLaunch(name: string, worker: Worker, options?: WorkerOptions): Promise<void> {
     try {
-      if (this.#finished || this.#phase === 'stopping') throw new ChiefStateError('the chief is stopping or stopped');
+      const run = this.#run;
+      if (run && (run.finished || run.phase === 'stopping')) throw new ChiefStateError('the chief is stopping or stopped');
       const spec = this.#register(name, worker, options);
       const reached = this.#waiters.untilRun(name, 0);
-      if (this.#actor) {
+      if (run?.active) {
         try {
           validateDependencies(this.#specs);
         } catch (error) {
@@ -131,7 +121,7 @@ export class Chief implements Worker {
           throw error;
         }
         this.#publish(createEvent({ type: 'worker.added', level: 'info', worker: name, message: 'worker added at run time' }));
-        this.#actor.send({ type: 'REGISTER', spec });
+        run.register(spec);
       }
       return reached;
     } catch (error) {
@@ -149,13 +139,14 @@ export class Chief implements Worker {
    */
   removeWorker(name: string): Promise<void> {
     if (!this.#specs.has(name)) return Promise.reject(new UnknownWorkerError(name));
-    if (!this.#actor || this.#finished) {
-      if (this.#running && !this.#finished) return Promise.reject(new ChiefStateError('the chief is starting'));
+    const run = this.#run;
+    if (!run?.active) {
+      if (run && !run.finished) return Promise.reject(new ChiefStateError('the chief is starting'));
       this.#forget(name);
       return Promise.resolve();
     }
     const removed = this.#waiters.untilRemoved(name);
-    this.#actor.send({ type: 'REMOVE_WORKER', name });
+    run.remove(name);
     return removed;
   }
 
@@ -170,13 +161,10 @@ export class Chief implements Worker {
    */
   restartWorker(name: string): Promise<void> {
     if (!this.#specs.has(name)) return Promise.reject(new UnknownWorkerError(name));
-    if (!this.#actor || this.#finished || this.#phase === 'stopping') {
-      return Promise.reject(new ChiefStateError('the chief is not running'));
-    }
-    const entry = this.#actor.getSnapshot().context.registry.entries.get(name);
-    const reached = this.#waiters.untilRun(name, (entry?.gen ?? 0) + 1);
-    this.#actor.send({ type: 'RESTART_WORKER', name });
-    return reached;
+    const run = this.#run;
+    if (!run?.active || run.phase === 'stopping') return Promise.reject(new ChiefStateError('the chief is not running'));
+    // Reports reach the waiters a microtask later, so asking first and waiting next loses none.
+    return this.#waiters.untilRun(name, run.restart(name));
   }
 
   /**
@@ -188,14 +176,8 @@ export class Chief implements Worker {
    * ```
    */
   getWorkersStates(): Record<string, WorkerState> {
-    const states: Record<string, WorkerState> = {};
-    const registry = this.#actor?.getSnapshot().context.registry;
-    if (registry) {
-      for (const name of registry.order) states[name] = registry.entries.get(name)!.state;
-      for (const name of this.#specs.keys()) states[name] ??= WorkerState.New;
-    } else {
-      for (const name of this.#specs.keys()) states[name] = WorkerState.New;
-    }
+    const states = this.#run?.states() ?? {};
+    for (const name of this.#specs.keys()) states[name] ??= WorkerState.New;
     return states;
   }
 
@@ -367,10 +349,14 @@ export class Chief implements Worker {
   healthSource(): HealthSource {
     return {
       getWorkersStates: () => this.getWorkersStates(),
-      getPhase: () => this.#phase,
-      isLive: () => this.#isLive(),
-      isReady: () => this.#isReady(),
-      getCounters: () => this.#counters(),
+      getPhase: () => this.#run?.phase ?? 'idle',
+      isLive: () => this.#run?.isLive() ?? false,
+      isReady: () => this.#run?.isReady() ?? false,
+      getCounters: () => {
+        const counters: Record<string, WorkerCounters> = {};
+        for (const name of this.#specs.keys()) counters[name] = this.#run?.counters(name) ?? { restarts: 0, failures: 0 };
+        return counters;
+      },
       onChange: (listener) => {
         this.#changeListeners.add(listener);
         return () => this.#changeListeners.delete(listener);
@@ -405,7 +391,7 @@ export class Chief implements Worker {
    */
   async shutdown(): Promise<void> {
     if (!this.#running) return;
-    this.#requestStop('shutdown');
+    this.#run?.requestStop('shutdown');
     await this.#running.catch(() => undefined);
   }
 
@@ -447,11 +433,7 @@ export class Chief implements Worker {
     if (custom) {
       locker = { wait: Promise.resolve().then(custom), release: () => {} };
     } else {
-      const signals = signalLocker(() => {
-        this.#publish(createEvent({ type: 'chief.forced', level: 'warn', message: 'second stop signal: forcing the stop' }));
-        this.#actor?.send({ type: 'FORCE_STOP' });
-      });
-      locker = signals;
+      locker = signalLocker(() => this.#run?.forceStop());
     }
     try {
       const result = await this.#runWith(locker.wait);
@@ -484,178 +466,36 @@ export class Chief implements Worker {
   }
 
   #runWith(locker: Promise<unknown>): Promise<RunResult> {
-    if (this.#running && !this.#finished) return Promise.reject(new ChiefStateError('run() was already called'));
-    this.#reset();
-    const running = this.#runCore(locker);
+    if (this.#run && !this.#run.finished) return Promise.reject(new ChiefStateError('run() was already called'));
+    const run = new ChiefRun(this.#runHost());
+    this.#run = run;
+    // Readers of events() end with the run; the handler and a parent's sink stay.
+    const running = run.start(locker).finally(() => this.#hub.endReaders());
     this.#running = running;
     return running;
   }
 
-  #reset(): void {
-    this.#finished = false;
-    this.#stopRequested = false;
-    this.#phase = 'idle';
-    this.#pending = new Map();
-    this.#actor = undefined;
-    if (this.#hub === undefined) this.#hub = new EventHub(this.#options.eventBufferSize);
-  }
-
-  async #runCore(locker: Promise<unknown>): Promise<RunResult> {
-    if (this.#specs.size === 0) {
-      const error = new NoWorkersError();
-      this.#publish(createEvent({ type: 'chief.error', level: 'error', message: error.message, error }));
-      this.#finished = true;
-      throw error;
-    }
-    validateDependencies(this.#specs);
-    const started: ChiefAttachment[] = [];
-    for (const attachment of this.#attachments) {
-      try {
-        await attachment.start();
-        started.push(attachment);
-      } catch (error) {
-        // The attachment reported its own failure with the cause; this says what it means.
-        this.#publish(
-          createEvent({
-            type: 'chief.error',
-            level: 'error',
-            message: `chief not started: the ${attachment.name} failed to start`,
-            fields: { attachment: attachment.name, error: error instanceof Error ? error.message : String(error) },
-          }),
-        );
-        await this.#stopAttachments(started);
-        this.#finished = true;
-        throw error;
-      }
-    }
-
-    const actor = createActor(chiefMachine, {
-      input: {
-        workers: [...this.#specs.values()],
-        strategy: this.#options.strategy,
-        maxRestarts: this.#options.maxRestarts,
-        withinMs: this.#options.withinMs,
-        escalate: this.#options.escalate,
-        forceStopTimeoutMs: this.#options.forceStopTimeoutMs,
-        ...(this.#options.clock?.now ? { now: () => this.#options.clock!.now!() } : {}),
-        ...(this.#options.random ? { random: this.#options.random } : {}),
+  #runHost(): ChiefRunHost {
+    const chief = this;
+    return {
+      options: this.#options,
+      specs: this.#specs,
+      attachments: this.#attachments,
+      waiters: this.#waiters,
+      get recover() {
+        return chief.#recover;
       },
-      ...(this.#options.clock ? { clock: this.#options.clock } : {}),
-    });
-    this.#actor = actor;
-    const finished = new Promise<void>((resolve, reject) => {
-      actor.subscribe({
-        next: (snapshot) => {
-          const phase = snapshot.value as ChiefPhase;
-          if (phase !== this.#phase) this.#enterPhase(phase);
-        },
-        complete: () => resolve(),
-        error: (error) => reject(error),
-      });
-    });
-    actor.on('*', (emitted) => this.#onEmitted(emitted as ChiefEmitted));
-    actor.start();
-    actor.send({ type: 'START' });
-    locker.then(
-      () => this.#requestStop('locker'),
-      (error: unknown) => {
-        this.#publish(createEvent({ type: 'callback.failed', level: 'error', message: 'locker rejected: stopping', fields: { callback: 'locker' }, error }));
-        this.#requestStop('locker');
+      get crashLevel() {
+        return chief.#crashLevel;
       },
-    );
-
-    try {
-      await finished;
-    } catch (error) {
-      this.#publish(createEvent({ type: 'chief.error', level: 'fatal', message: 'supervisor statechart failed', error }));
-      throw error;
-    } finally {
-      this.#finished = true;
-    }
-    const result = actor.getSnapshot().output!;
-    await this.#finish(result, started);
-    return result;
-  }
-
-  async #finish(result: RunResult, attachments: ChiefAttachment[]): Promise<void> {
-    this.#waiters.onStopped((name) => this.getWorkersStates()[name] ?? WorkerState.NotExists);
-    for (const event of outcomeEvents(result, this.#options.forceStopTimeoutMs)) this.#publish(event);
-    if (this.#shutdown) {
-      try {
-        await this.#shutdown();
-      } catch (error) {
-        this.#publish(createEvent({ type: 'callback.failed', level: 'error', message: 'shutdown callback threw', fields: { callback: 'shutdown' }, error }));
-      }
-    }
-    await this.#stopAttachments(attachments);
-    this.#publish(stoppedEvent(result));
-    this.#notifyChange();
-    this.#hub.close();
-    this.#hub = new EventHub(this.#options.eventBufferSize);
-    if (result.error) throw new NoWorkersError();
-  }
-
-  async #stopAttachments(attachments: ChiefAttachment[]): Promise<void> {
-    for (const attachment of [...attachments].reverse()) {
-      try {
-        await attachment.stop();
-      } catch (error) {
-        this.#publish(createEvent({ type: 'chief.error', level: 'error', message: `cannot stop ${attachment.name}`, error }));
-      }
-    }
-  }
-
-  #requestStop(reason: 'locker' | 'shutdown'): void {
-    if (this.#stopRequested || this.#finished || !this.#actor) return;
-    this.#stopRequested = true;
-    this.#publish(createEvent({ type: 'chief.stopping', level: 'info', message: 'stop requested', fields: { reason } }));
-    this.#notifyChange();
-    const delay = Math.max(0, ...this.#attachments.map((a) => a.shutdownDelayMs ?? 0));
-    const actor = this.#actor;
-    if (delay > 0) setTimeout(() => actor.send({ type: 'STOP' }), delay);
-    else actor.send({ type: 'STOP' });
-  }
-
-  #enterPhase(phase: ChiefPhase): void {
-    this.#phase = phase;
-    if (phase === 'starting') this.#publish(createEvent({ type: 'chief.starting', level: 'info', message: 'chief starting', fields: { workers: this.#specs.size } }));
-    if (phase === 'running') this.#publish(createEvent({ type: 'chief.running', level: 'info', message: 'chief running' }));
-    if ((phase === 'stopping' || phase === 'stopped') && !this.#stopRequested) {
-      this.#stopRequested = true;
-      this.#publish(createEvent({ type: 'chief.stopping', level: 'info', message: 'chief stopping', fields: { reason: 'escalation' } }));
-    }
-    this.#notifyChange();
-  }
-
-  #onEmitted(emitted: ChiefEmitted): void {
-    if (emitted.type === 'reports') {
-      this.#onReports(emitted.reports, emitted.previous);
-      return;
-    }
-    if (emitted.type === 'removed') this.#forget(emitted.name);
-    this.#publish(noticeEvent(emitted, this.#options.strategy));
-    if (emitted.type === 'removed') {
-      this.#waiters.onRemoved(emitted.name);
-      this.#notifyChange();
-    }
-  }
-
-  #onReports(reports: WorkerReport[], previous: WorkerState[]): void {
-    const listening = this.#hub.listening;
-    for (let i = 0; i < reports.length; i++) {
-      const report = reports[i];
-      const changed = report.state !== previous[i];
-      if (changed && report.failure?.kind === 'crash' && report.state === WorkerState.Failed && this.#recover) {
-        try {
-          this.#recover(report.name, report.failure.error);
-        } catch (error) {
-          this.#publish(createEvent({ type: 'callback.failed', level: 'error', worker: report.name, message: 'recover callback threw', fields: { callback: 'recover' }, error }));
-        }
-      }
-      if (listening) for (const event of reportEvents(report, previous[i], this.#pending, this.#crashLevel)) this.#publish(event);
-      if (this.#waiters.size > 0) this.#waiters.onReport(report);
-    }
-    this.#notifyChange();
+      get shutdown() {
+        return chief.#shutdown;
+      },
+      listening: () => this.#hub.listening,
+      publish: (event) => this.#publish(event),
+      notifyChange: () => this.#notifyChange(),
+      forget: (name) => this.#forget(name),
+    };
   }
 
   #publish(event: ChiefEvent): void {
@@ -670,30 +510,5 @@ export class Chief implements Worker {
         this.#publish(createEvent({ type: 'callback.failed', level: 'error', message: 'change listener threw', fields: { callback: 'onChange' }, error }));
       }
     }
-  }
-
-  #isLive(): boolean {
-    if (!this.#actor || this.#finished) return false;
-    return this.#actor.getSnapshot().context.escalation === undefined;
-  }
-
-  #isReady(): boolean {
-    if (this.#phase !== 'running' || this.#stopRequested || !this.#actor) return false;
-    const registry = this.#actor.getSnapshot().context.registry;
-    for (const name of registry.order) {
-      const entry = registry.entries.get(name)!;
-      if (!entry.spec.optional && entry.state !== WorkerState.Run) return false;
-    }
-    return true;
-  }
-
-  #counters(): Record<string, WorkerCounters> {
-    const counters: Record<string, WorkerCounters> = {};
-    const registry = this.#actor?.getSnapshot().context.registry;
-    for (const name of this.#specs.keys()) {
-      const entry = registry?.entries.get(name);
-      counters[name] = { restarts: entry?.restarts ?? 0, failures: entry?.failures ?? 0 };
-    }
-    return counters;
   }
 }

@@ -13,7 +13,6 @@ export class EventHub {
   readonly #readers = new Set<Reader>();
   readonly #sinks = new Set<EventHandler>();
   readonly #capacity: number;
-  #closed = false;
 
   constructor(capacity = DEFAULT_EVENT_BUFFER) {
     this.#capacity = capacity;
@@ -64,16 +63,14 @@ export class EventHub {
     return {
       [Symbol.asyncIterator]() {
         const reader = new Reader(hub.#capacity, () => hub.#readers.delete(reader));
-        if (hub.#closed) reader.close();
-        else hub.#readers.add(reader);
+        hub.#readers.add(reader);
         return reader;
       },
     };
   }
 
-  /** Ends every reader after the events already queued. */
-  close(): void {
-    this.#closed = true;
+  /** Ends every current reader after the events already queued; later readers start afresh. */
+  endReaders(): void {
     for (const reader of this.#readers) reader.close();
   }
 }

@@ -166,6 +166,32 @@ describe('Chief', () => {
     expect((await result).graceful).toBe(true);
   });
 
+  it('shutdown() asked while attachments still start stops the chief as soon as it exists', async () => {
+    const chief = new Chief();
+    chief.setLocker(() => new Promise(() => {}));
+    const gate = deferred();
+    const order: string[] = [];
+    chief.attach({ name: 'slow', start: async () => { await gate.promise; order.push('started'); }, stop: async () => void order.push('stopped') });
+    chief.addWorker('a', untilAborted);
+    const result = chief.run();
+    const stopped = chief.shutdown();
+    gate.resolve();
+    await stopped;
+    expect((await result).graceful).toBe(true);
+    expect(order).toEqual(['started', 'stopped']);
+  });
+
+  it('a chief can run again after it stopped, keeping its handler', async () => {
+    const chief = new Chief();
+    const recorder = new EventRecorder();
+    chief.setEventHandler(recorder.handler);
+    chief.setLocker(() => Promise.resolve());
+    chief.addWorker('a', untilAborted);
+    expect((await chief.run()).graceful).toBe(true);
+    expect((await chief.run()).graceful).toBe(true);
+    expect(recorder.of('chief.stopped')).toHaveLength(2);
+  });
+
   it('run() twice at once is refused', async () => {
     const { chief, stop } = chiefWithLocker();
     chief.addWorker('a', untilAborted);

@@ -1,0 +1,311 @@
+import { createActor, type Actor } from 'xstate';
+import { chiefMachine, type ChiefEmitted } from '../machines/chief.js';
+import type { WorkerSpec } from '../machines/chief-registry.js';
+import type { WorkerReport } from '../machines/worker.js';
+import { WorkerState } from '../machines/worker-state.js';
+import { noticeEvent, outcomeEvents, stoppedEvent } from './chief-notices.js';
+import type { ChiefAttachment, ResolvedChiefOptions, RunResult } from './chief-options.js';
+import { validateDependencies } from './dependencies.js';
+import { NoWorkersError } from './errors.js';
+import { createEvent, type ChiefEvent, type EventLevel } from './events.js';
+import type { ChiefPhase, WorkerCounters } from './health-source.js';
+import { reportEvents, type PendingRestarts } from './report-events.js';
+import type { RunWaiters } from './run-waiters.js';
+
+/** What one run needs from its Chief: its settings as they are when the run starts, and its outlets. */
+export interface ChiefRunHost {
+  readonly options: ResolvedChiefOptions;
+  readonly specs: ReadonlyMap<string, WorkerSpec>;
+  readonly attachments: readonly ChiefAttachment[];
+  readonly waiters: RunWaiters;
+  readonly recover: ((name: string, error: unknown) => void) | undefined;
+  readonly crashLevel: EventLevel;
+  readonly shutdown: (() => void | Promise<void>) | undefined;
+  /** True when an event would reach anyone. */
+  listening(): boolean;
+  publish(event: ChiefEvent): void;
+  notifyChange(): void;
+  /** A worker was removed at run time: the Chief forgets it. */
+  forget(name: string): void;
+}
+
+/**
+ * One run of a Chief, from `run()` until it settles: the supervisor statechart's actor, the phase,
+ * and the translation of what the statechart says into events. A Chief makes a new one per run,
+ * so nothing of a finished run leaks into the next.
+ */
+export class ChiefRun {
+  readonly #host: ChiefRunHost;
+  #actor: Actor<typeof chiefMachine> | undefined;
+  #phase: ChiefPhase = 'idle';
+  #stopRequested = false;
+  #finished = false;
+  #stopDelay: ReturnType<typeof setTimeout> | undefined;
+  #earlyStop: 'locker' | 'shutdown' | undefined;
+  readonly #pending: PendingRestarts = new Map();
+
+  constructor(host: ChiefRunHost) {
+    this.#host = host;
+  }
+
+  get phase(): ChiefPhase {
+    return this.#phase;
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** The statechart runs and accepts run-time changes (add, remove, restart). */
+  get active(): boolean {
+    return this.#actor !== undefined && !this.#finished;
+  }
+
+  /** Starts the attachments, then the workers; settles with the result once everything stopped. */
+  async start(locker: Promise<unknown>): Promise<RunResult> {
+    const host = this.#host;
+    try {
+      if (host.specs.size === 0) {
+        const error = new NoWorkersError();
+        host.publish(createEvent({ type: 'chief.error', level: 'error', message: error.message, error }));
+        throw error;
+      }
+      validateDependencies(host.specs);
+      const started = await this.#startAttachments();
+      const actor = this.#createActor();
+      const finished = new Promise<void>((resolve, reject) => {
+        actor.subscribe({
+          next: (snapshot) => {
+            const phase = snapshot.value as ChiefPhase;
+            if (phase !== this.#phase) this.#enterPhase(phase);
+          },
+          complete: () => resolve(),
+          error: (error) => reject(error),
+        });
+      });
+      actor.on('*', (emitted) => this.#onEmitted(emitted as ChiefEmitted));
+      actor.start();
+      actor.send({ type: 'START' });
+      if (this.#earlyStop) this.requestStop(this.#earlyStop);
+      locker.then(
+        () => this.requestStop('locker'),
+        (error: unknown) => {
+          host.publish(
+            createEvent({ type: 'callback.failed', level: 'error', message: 'locker rejected: stopping', fields: { callback: 'locker' }, error }),
+          );
+          this.requestStop('locker');
+        },
+      );
+      try {
+        await finished;
+      } catch (error) {
+        host.publish(createEvent({ type: 'chief.error', level: 'fatal', message: 'supervisor statechart failed', error }));
+        throw error;
+      }
+      this.#finished = true;
+      const result = actor.getSnapshot().output!;
+      await this.#finish(result, started);
+      if (result.error) throw new NoWorkersError();
+      return result;
+    } finally {
+      this.#finished = true;
+      if (this.#stopDelay !== undefined) clearTimeout(this.#stopDelay);
+    }
+  }
+
+  /** Readiness turns false at once; the workers are stopped after the attachments' shutdown delay. */
+  requestStop(reason: 'locker' | 'shutdown'): void {
+    if (this.#stopRequested || this.#finished) return;
+    if (!this.#actor) {
+      // Asked while the attachments start: the statechart stops as soon as it exists.
+      this.#earlyStop = reason;
+      return;
+    }
+    this.#stopRequested = true;
+    const host = this.#host;
+    host.publish(createEvent({ type: 'chief.stopping', level: 'info', message: 'stop requested', fields: { reason } }));
+    host.notifyChange();
+    const delay = Math.max(0, ...host.attachments.map((a) => a.shutdownDelayMs ?? 0));
+    const actor = this.#actor;
+    if (delay > 0) this.#stopDelay = setTimeout(() => actor.send({ type: 'STOP' }), delay);
+    else actor.send({ type: 'STOP' });
+  }
+
+  /** Ends the stop at once, as forced (a second signal). */
+  forceStop(): void {
+    if (!this.active) return;
+    this.#host.publish(createEvent({ type: 'chief.forced', level: 'warn', message: 'second stop signal: forcing the stop' }));
+    this.#actor!.send({ type: 'FORCE_STOP' });
+  }
+
+  register(spec: WorkerSpec): void {
+    this.#actor?.send({ type: 'REGISTER', spec });
+  }
+
+  remove(name: string): void {
+    this.#actor?.send({ type: 'REMOVE_WORKER', name });
+  }
+
+  /** Asks for a fresh incarnation; returns the generation the caller should wait for. */
+  restart(name: string): number {
+    const gen = this.#actor?.getSnapshot().context.registry.entries.get(name)?.gen ?? 0;
+    this.#actor?.send({ type: 'RESTART_WORKER', name });
+    return gen + 1;
+  }
+
+  /** States of the workers this run knows, in registration order. */
+  states(): Record<string, WorkerState> | undefined {
+    const registry = this.#actor?.getSnapshot().context.registry;
+    if (!registry) return undefined;
+    const states: Record<string, WorkerState> = {};
+    for (const name of registry.order) states[name] = registry.entries.get(name)!.state;
+    return states;
+  }
+
+  isLive(): boolean {
+    if (!this.active) return false;
+    return this.#actor!.getSnapshot().context.escalation === undefined;
+  }
+
+  isReady(): boolean {
+    if (this.#phase !== 'running' || this.#stopRequested || !this.#actor) return false;
+    const registry = this.#actor.getSnapshot().context.registry;
+    for (const name of registry.order) {
+      const entry = registry.entries.get(name)!;
+      if (!entry.spec.optional && entry.state !== WorkerState.Run) return false;
+    }
+    return true;
+  }
+
+  counters(name: string): WorkerCounters {
+    const entry = this.#actor?.getSnapshot().context.registry.entries.get(name);
+    return { restarts: entry?.restarts ?? 0, failures: entry?.failures ?? 0 };
+  }
+
+  #createActor(): Actor<typeof chiefMachine> {
+    const { options, specs } = this.#host;
+    const actor = createActor(chiefMachine, {
+      input: {
+        workers: [...specs.values()],
+        strategy: options.strategy,
+        maxRestarts: options.maxRestarts,
+        withinMs: options.withinMs,
+        escalate: options.escalate,
+        forceStopTimeoutMs: options.forceStopTimeoutMs,
+        ...(options.clock?.now ? { now: () => options.clock!.now!() } : {}),
+        ...(options.random ? { random: options.random } : {}),
+      },
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    this.#actor = actor;
+    return actor;
+  }
+
+  async #startAttachments(): Promise<ChiefAttachment[]> {
+    const started: ChiefAttachment[] = [];
+    for (const attachment of this.#host.attachments) {
+      try {
+        await attachment.start();
+        started.push(attachment);
+      } catch (error) {
+        // The attachment reported its own failure with the cause; this says what it means.
+        this.#host.publish(
+          createEvent({
+            type: 'chief.error',
+            level: 'error',
+            message: `chief not started: the ${attachment.name} failed to start`,
+            fields: { attachment: attachment.name, error: error instanceof Error ? error.message : String(error) },
+          }),
+        );
+        await this.#stopAttachments(started);
+        throw error;
+      }
+    }
+    return started;
+  }
+
+  async #stopAttachments(attachments: ChiefAttachment[]): Promise<void> {
+    for (const attachment of [...attachments].reverse()) {
+      try {
+        await attachment.stop();
+      } catch (error) {
+        this.#host.publish(createEvent({ type: 'chief.error', level: 'error', message: `cannot stop ${attachment.name}`, error }));
+      }
+    }
+  }
+
+  async #finish(result: RunResult, attachments: ChiefAttachment[]): Promise<void> {
+    const host = this.#host;
+    const states = this.states() ?? {};
+    host.waiters.onStopped((name) => states[name] ?? WorkerState.NotExists);
+    for (const event of outcomeEvents(result, host.options.forceStopTimeoutMs)) host.publish(event);
+    if (host.shutdown) {
+      try {
+        await host.shutdown();
+      } catch (error) {
+        host.publish(
+          createEvent({ type: 'callback.failed', level: 'error', message: 'shutdown callback threw', fields: { callback: 'shutdown' }, error }),
+        );
+      }
+    }
+    await this.#stopAttachments(attachments);
+    host.publish(stoppedEvent(result));
+    host.notifyChange();
+  }
+
+  #enterPhase(phase: ChiefPhase): void {
+    const host = this.#host;
+    this.#phase = phase;
+    if (phase === 'starting') {
+      host.publish(createEvent({ type: 'chief.starting', level: 'info', message: 'chief starting', fields: { workers: host.specs.size } }));
+    }
+    if (phase === 'running') host.publish(createEvent({ type: 'chief.running', level: 'info', message: 'chief running' }));
+    if ((phase === 'stopping' || phase === 'stopped') && !this.#stopRequested) {
+      this.#stopRequested = true;
+      host.publish(createEvent({ type: 'chief.stopping', level: 'info', message: 'chief stopping', fields: { reason: 'escalation' } }));
+    }
+    host.notifyChange();
+  }
+
+  #onEmitted(emitted: ChiefEmitted): void {
+    const host = this.#host;
+    if (emitted.type === 'reports') {
+      this.#onReports(emitted.reports, emitted.previous);
+      return;
+    }
+    if (emitted.type === 'removed') host.forget(emitted.name);
+    host.publish(noticeEvent(emitted, host.options.strategy));
+    if (emitted.type === 'removed') {
+      host.waiters.onRemoved(emitted.name);
+      host.notifyChange();
+    }
+  }
+
+  #onReports(reports: WorkerReport[], previous: WorkerState[]): void {
+    const host = this.#host;
+    const listening = host.listening();
+    for (let i = 0; i < reports.length; i++) {
+      const report = reports[i];
+      const changed = report.state !== previous[i];
+      if (changed && report.failure?.kind === 'crash' && report.state === WorkerState.Failed && host.recover) {
+        try {
+          host.recover(report.name, report.failure.error);
+        } catch (error) {
+          host.publish(
+            createEvent({
+              type: 'callback.failed',
+              level: 'error',
+              worker: report.name,
+              message: 'recover callback threw',
+              fields: { callback: 'recover' },
+              error,
+            }),
+          );
+        }
+      }
+      if (listening) for (const event of reportEvents(report, previous[i], this.#pending, host.crashLevel)) host.publish(event);
+      if (host.waiters.size > 0) host.waiters.onReport(report);
+    }
+    host.notifyChange();
+  }
+}
