@@ -22,7 +22,14 @@ export interface BackoffOptions {
 /** {@link BackoffOptions} with every default filled in. */
 export type ResolvedBackoff = Required<BackoffOptions>;
 
-/** The defaults of {@link BackoffOptions}, in one place. */
+/**
+ * The defaults of {@link BackoffOptions}, in one place.
+ *
+ * @example
+ * ```ts
+ * const firstDelay = DEFAULT_BACKOFF.initialMs; // 100
+ * ```
+ */
 export const DEFAULT_BACKOFF: ResolvedBackoff = Object.freeze({
   initialMs: 100,
   maxMs: 30_000,

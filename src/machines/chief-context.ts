@@ -2,7 +2,14 @@ import type { Registry, WorkerSpec } from './chief-registry.js';
 import type { WorkerReport } from './worker.js';
 import type { WorkerState } from './worker-state.js';
 
-/** OTP restart strategies. */
+/**
+ * OTP restart strategies.
+ *
+ * @example
+ * ```ts
+ * new Chief({ strategy: 'rest-for-one' });
+ * ```
+ */
 export type SupervisionStrategy = 'one-for-one' | 'one-for-all' | 'rest-for-one';
 
 export interface ChiefMachineInput {
@@ -21,7 +28,15 @@ export interface ChiefMachineInput {
   random?: () => number;
 }
 
-/** Why the Chief stopped by itself. */
+/**
+ * Why the Chief stopped by itself.
+ *
+ * @example
+ * ```ts
+ * const { escalation } = await chief.run();
+ * if (escalation) console.error(`${escalation.worker} stopped the app: ${escalation.reason}`);
+ * ```
+ */
 export interface Escalation {
   worker: string;
   reason: string;

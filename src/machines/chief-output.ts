@@ -2,13 +2,26 @@ import type { ChiefMachineContext, Escalation } from './chief-context.js';
 import type { WorkerFailure } from './worker.js';
 import { WorkerState } from './worker-state.js';
 
+/**
+ * @example
+ * ```ts
+ * for (const f of (await chief.run()).failed) console.error(f.name, f.reason);
+ * ```
+ */
 export interface FailedWorker {
   name: string;
   reason: string;
   error?: unknown;
 }
 
-/** A worker that did not stop in time, and how long it was given. */
+/**
+ * A worker that did not stop in time, and how long it was given.
+ *
+ * @example
+ * ```ts
+ * for (const u of (await chief.run()).unstopped) console.error(`${u.name} hung (given ${u.givenMs} ms)`);
+ * ```
+ */
 export interface UnstoppedWorker {
   name: string;
   state: WorkerState;

@@ -30,10 +30,25 @@ export const Restart = {
   Permanent: 19,
 } as const;
 
-/** A combination of {@link Restart} flags. */
+/**
+ * A combination of {@link Restart} flags.
+ *
+ * @example
+ * ```ts
+ * const policy: RestartPolicy = Restart.OnFail | Restart.WithReInit;
+ * ```
+ */
 export type RestartPolicy = number;
 
-/** Why a worker is `Failed`. */
+/**
+ * Why a worker is `Failed`.
+ *
+ * @example
+ * ```ts
+ * const kind: FailureKind = 'crash';
+ * const crashed = (await chief.run()).failed.filter((f) => f.reason === kind);
+ * ```
+ */
 export type FailureKind = 'crash' | 'error-exit' | 'init' | 'stop-timeout' | 'forced';
 
 /** Does `policy` ask for a restart after a failure of `kind` (`exit` = clean return)? */

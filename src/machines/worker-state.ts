@@ -16,5 +16,12 @@ export const WorkerState = {
   NotExists: 'NotExists',
 } as const;
 
-/** One of the public state names of {@link WorkerState}. */
+/**
+ * One of the public state names of {@link WorkerState}.
+ *
+ * @example
+ * ```ts
+ * const state: WorkerState = chief.getWorkersStates().api;
+ * ```
+ */
 export type WorkerState = (typeof WorkerState)[keyof typeof WorkerState];

@@ -2,7 +2,14 @@ import type { ChiefOutput, SupervisionStrategy } from '../machines/chief.js';
 import { DEFAULT_EVENT_BUFFER } from './event-hub.js';
 import { InvalidArgumentError } from './errors.js';
 
-/** uwe's `DefaultForceStopTimeout`: how long a stop may take in all before it is forced. */
+/**
+ * uwe's `DefaultForceStopTimeout`: how long a stop may take in all before it is forced.
+ *
+ * @example
+ * ```ts
+ * chief.setForceStopTimeout(DEFAULT_FORCE_STOP_TIMEOUT_MS / 3);
+ * ```
+ */
 export const DEFAULT_FORCE_STOP_TIMEOUT_MS = 45_000;
 
 /**
@@ -55,10 +62,25 @@ export interface Clock {
   now?(): number;
 }
 
-/** What `run()` resolves to: how the stop went. */
+/**
+ * What `run()` resolves to: how the stop went.
+ *
+ * @example
+ * ```ts
+ * const result = await chief.run();
+ * process.exitCode = result.graceful ? 0 : 1;
+ * ```
+ */
 export type RunResult = ChiefOutput;
 
-/** Something with its own lifetime inside `run()`: started before the workers, stopped after them. */
+/**
+ * Something with its own lifetime inside `run()`: started before the workers, stopped after them.
+ *
+ * @example
+ * ```ts
+ * chief.attach({ name: 'queue', start: () => queue.connect(), stop: () => queue.close() });
+ * ```
+ */
 export interface ChiefAttachment {
   readonly name: string;
   start(): Promise<void>;

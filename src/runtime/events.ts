@@ -1,11 +1,23 @@
 import type { WorkerState } from '../machines/worker-state.js';
 
-/** Severity of a {@link ChiefEvent}; uwe's `LvlFatal`, `LvlError`, `LvlInfo` plus `warn` and `debug`. */
+/**
+ * Severity of a {@link ChiefEvent}; uwe's `LvlFatal`, `LvlError`, `LvlInfo` plus `warn` and `debug`.
+ *
+ * @example
+ * ```ts
+ * const level: EventLevel = isFatal(event) ? 'fatal' : event.level;
+ * ```
+ */
 export type EventLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug';
 
 /**
  * Every kind of event a Chief (or one of its adapters) reports. A closed set: a handler can
  * `switch` on it and TypeScript tells when a case is missing.
+ *
+ * @example
+ * ```ts
+ * switch (event.type) { case 'worker.crashed': alert(event.worker); break; }
+ * ```
  */
 export type ChiefEventType =
   | 'chief.starting'
@@ -37,7 +49,14 @@ export type ChiefEventType =
   | 'health.error'
   | 'custom';
 
-/** JSON-safe values carried in {@link ChiefEvent.fields}. */
+/**
+ * JSON-safe values carried in {@link ChiefEvent.fields}.
+ *
+ * @example
+ * ```ts
+ * const fields: EventFields = { attempt: 2, delayMs: 400 };
+ * ```
+ */
 export type EventFields = Record<string, unknown>;
 
 /**
@@ -65,7 +84,15 @@ export interface ChiefEvent {
   readonly error?: unknown;
 }
 
-/** A callback that receives every {@link ChiefEvent}; uwe's `EventHandler`. */
+/**
+ * A callback that receives every {@link ChiefEvent}; uwe's `EventHandler`.
+ *
+ * @example
+ * ```ts
+ * const handler: EventHandler = (e) => console.log(formatEvent(e));
+ * chief.setEventHandler(handler);
+ * ```
+ */
 export type EventHandler = (event: ChiefEvent) => void;
 
 interface EventInit {

@@ -52,7 +52,15 @@ export interface HealthServerOptions {
   shutdownDelayMs?: number;
 }
 
-/** A live health server: where it listens, once started. */
+/**
+ * A live health server: where it listens, once started.
+ *
+ * @example
+ * ```ts
+ * const health = chief.enableHealthServer({ port: 0 });
+ * // after run() started: health.address?.port
+ * ```
+ */
 export interface HealthServerHandle {
   readonly address: HealthServerAddress | undefined;
 }

@@ -1,7 +1,14 @@
 import type { WorkerState } from '../machines/worker-state.js';
 import type { ChiefEvent } from './events.js';
 
-/** Where a Chief is in its own life: `idle -> starting -> running -> stopping -> stopped`. */
+/**
+ * Where a Chief is in its own life: `idle -> starting -> running -> stopping -> stopped`.
+ *
+ * @example
+ * ```ts
+ * if (chief.healthSource().getPhase() === 'running') console.log('up');
+ * ```
+ */
 export type ChiefPhase = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 /**
@@ -32,7 +39,14 @@ export interface StateInfo {
   workers: Record<string, WorkerState>;
 }
 
-/** Restart and failure counts of one worker since the Chief started. */
+/**
+ * Restart and failure counts of one worker since the Chief started.
+ *
+ * @example
+ * ```ts
+ * const { restarts } = chief.healthSource().getCounters().api;
+ * ```
+ */
 export interface WorkerCounters {
   restarts: number;
   failures: number;

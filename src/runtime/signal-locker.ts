@@ -1,4 +1,11 @@
-/** A function whose settling tells the Chief to stop; uwe's `Locker`. */
+/**
+ * A function whose settling tells the Chief to stop; uwe's `Locker`.
+ *
+ * @example
+ * ```ts
+ * chief.setLocker(() => new Promise((resolve) => process.once('message', () => resolve())));
+ * ```
+ */
 export type Locker = () => Promise<void>;
 
 /** The signals the default locker waits for. */

@@ -3,7 +3,14 @@ import { Restart, isValidPolicy, type RestartPolicy } from '../machines/restart.
 import type { WorkerPolicy } from '../machines/worker.js';
 import { InvalidArgumentError } from './errors.js';
 
-/** Default time a worker gets to finish `run` after it is asked to stop. */
+/**
+ * Default time a worker gets to finish `run` after it is asked to stop.
+ *
+ * @example
+ * ```ts
+ * chief.addWorker('slow', worker, { stopTimeoutMs: 2 * DEFAULT_STOP_TIMEOUT_MS });
+ * ```
+ */
 export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 
 /**
@@ -37,7 +44,14 @@ export interface WorkerOptions {
   optional?: boolean;
 }
 
-/** The defaults of {@link WorkerOptions}, in one place. */
+/**
+ * The defaults of {@link WorkerOptions}, in one place.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_WORKER_OPTIONS.restart === Restart.Never; // true
+ * ```
+ */
 export const DEFAULT_WORKER_OPTIONS = Object.freeze({
   restart: Restart.Never,
   maxRestarts: 10,

@@ -2,7 +2,14 @@ import { formatEvent, type ChiefEvent, type EventHandler, type EventLevel } from
 
 const ORDER: Record<EventLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, fatal: 50 };
 
-/** Options of {@link stdLogEventHandler}. */
+/**
+ * Options of {@link stdLogEventHandler}.
+ *
+ * @example
+ * ```ts
+ * chief.setEventHandler(stdLogEventHandler({ level: 'warn', timestamps: false }));
+ * ```
+ */
 export interface StdLogOptions {
   /** Events below this level are not printed. @default 'info' */
   level?: EventLevel;

@@ -1,6 +1,13 @@
 import type { Worker, WorkerContext } from '../../runtime/worker.js';
 
-/** Options of {@link job}. */
+/**
+ * Options of {@link job}.
+ *
+ * @example
+ * ```ts
+ * job(60_000, purge, { immediate: false }); // first run after a minute
+ * ```
+ */
 export interface JobOptions {
   /** Run `action` once at start instead of waiting one period first. @default true */
   immediate?: boolean;
