@@ -1,3 +1,5 @@
+import { UweError } from '../../runtime/errors.js';
+
 /**
  * The health server could not start listening (port in use, no permission, called twice); the
  * system error is the `cause`.
@@ -9,11 +11,10 @@
  * }
  * ```
  */
-export class HealthListenError extends Error {
-  readonly code = 'UWE_HEALTH_LISTEN';
+export class HealthListenError extends UweError {
+  declare readonly code: 'UWE_HEALTH_LISTEN';
   constructor(message: string, options?: ErrorOptions) {
     const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
-    super(`${message}${reason}`, options);
-    this.name = 'HealthListenError';
+    super('UWE_HEALTH_LISTEN', `${message}${reason}`, options);
   }
 }

@@ -1,3 +1,5 @@
+import { UweError } from '../../runtime/errors.js';
+
 /**
  * The codes of the service socket's errors, one per class.
  *
@@ -29,12 +31,11 @@ export type SocketErrorCode =
  * }
  * ```
  */
-export class SocketInUseError extends Error {
-  readonly code = 'UWE_SOCKET_IN_USE';
+export class SocketInUseError extends UweError {
+  declare readonly code: 'UWE_SOCKET_IN_USE';
   readonly path: string;
   constructor(path: string, options?: ErrorOptions) {
-    super(`service socket ${path} is in use by a live server`, options);
-    this.name = 'SocketInUseError';
+    super('UWE_SOCKET_IN_USE', `service socket ${path} is in use by a live server`, options);
     this.path = path;
   }
 }
@@ -48,12 +49,11 @@ export class SocketInUseError extends Error {
  * if (err instanceof SocketPathError) console.error(err.message); // "... is not a socket"
  * ```
  */
-export class SocketPathError extends Error {
-  readonly code = 'UWE_SOCKET_PATH';
+export class SocketPathError extends UweError {
+  declare readonly code: 'UWE_SOCKET_PATH';
   readonly path: string;
   constructor(path: string, message: string, options?: ErrorOptions) {
-    super(`service socket ${path}: ${message}`, options);
-    this.name = 'SocketPathError';
+    super('UWE_SOCKET_PATH', `service socket ${path}: ${message}`, options);
     this.path = path;
   }
 }
@@ -67,13 +67,12 @@ export class SocketPathError extends Error {
  * if (err instanceof SocketListenError) console.error(err.message, err.cause);
  * ```
  */
-export class SocketListenError extends Error {
-  readonly code = 'UWE_SOCKET_LISTEN';
+export class SocketListenError extends UweError {
+  declare readonly code: 'UWE_SOCKET_LISTEN';
   readonly path: string;
   constructor(path: string, options?: ErrorOptions) {
     const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
-    super(`service socket ${path} could not listen${reason}`, options);
-    this.name = 'SocketListenError';
+    super('UWE_SOCKET_LISTEN', `service socket ${path} could not listen${reason}`, options);
     this.path = path;
   }
 }
@@ -87,11 +86,10 @@ export class SocketListenError extends Error {
  * new ServiceSocketServer({ app, source, actions: [{ name: 'ping', handler }] }); // throws
  * ```
  */
-export class SocketOptionsError extends TypeError {
-  readonly code = 'UWE_SOCKET_OPTIONS';
+export class SocketOptionsError extends UweError {
+  declare readonly code: 'UWE_SOCKET_OPTIONS';
   constructor(message: string) {
-    super(message);
-    this.name = 'SocketOptionsError';
+    super('UWE_SOCKET_OPTIONS', message);
   }
 }
 
@@ -103,13 +101,12 @@ export class SocketOptionsError extends TypeError {
  * await expect(client.send({ action: 'ping' })).rejects.toBeInstanceOf(SocketConnectError);
  * ```
  */
-export class SocketConnectError extends Error {
-  readonly code = 'UWE_SOCKET_CONNECT';
+export class SocketConnectError extends UweError {
+  declare readonly code: 'UWE_SOCKET_CONNECT';
   readonly path: string;
   constructor(path: string, options?: ErrorOptions) {
     const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
-    super(`cannot connect to service socket ${path}${reason}`, options);
-    this.name = 'SocketConnectError';
+    super('UWE_SOCKET_CONNECT', `cannot connect to service socket ${path}${reason}`, options);
     this.path = path;
   }
 }
@@ -122,12 +119,11 @@ export class SocketConnectError extends Error {
  * if (err instanceof SocketTimeoutError) console.error(`no answer in ${err.timeoutMs} ms`);
  * ```
  */
-export class SocketTimeoutError extends Error {
-  readonly code = 'UWE_SOCKET_TIMEOUT';
+export class SocketTimeoutError extends UweError {
+  declare readonly code: 'UWE_SOCKET_TIMEOUT';
   readonly timeoutMs: number;
   constructor(path: string, timeoutMs: number) {
-    super(`service socket ${path} did not answer within ${timeoutMs} ms`);
-    this.name = 'SocketTimeoutError';
+    super('UWE_SOCKET_TIMEOUT', `service socket ${path} did not answer within ${timeoutMs} ms`);
     this.timeoutMs = timeoutMs;
   }
 }
@@ -141,11 +137,10 @@ export class SocketTimeoutError extends Error {
  * if (err instanceof SocketReplyError) console.error('invalid response:', err.message);
  * ```
  */
-export class SocketReplyError extends Error {
-  readonly code = 'UWE_SOCKET_REPLY';
+export class SocketReplyError extends UweError {
+  declare readonly code: 'UWE_SOCKET_REPLY';
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'SocketReplyError';
+    super('UWE_SOCKET_REPLY', message, options);
   }
 }
 
@@ -162,13 +157,12 @@ export class SocketReplyError extends Error {
  * } };
  * ```
  */
-export class SocketActionError extends Error {
-  readonly code = 'UWE_SOCKET_ACTION';
+export class SocketActionError extends UweError {
+  declare readonly code: 'UWE_SOCKET_ACTION';
   /** The `status` of the reply. @default 13 (uwe's `StatusErr`) */
   readonly status: number;
   constructor(message: string, options?: ErrorOptions & { status?: number }) {
-    super(message, options);
-    this.name = 'SocketActionError';
+    super('UWE_SOCKET_ACTION', message, options);
     this.status = options?.status ?? 13;
   }
 }
@@ -184,12 +178,11 @@ export class SocketActionError extends Error {
  * }
  * ```
  */
-export class SocketRequestError extends Error {
-  readonly code = 'UWE_SOCKET_REQUEST';
+export class SocketRequestError extends UweError {
+  declare readonly code: 'UWE_SOCKET_REQUEST';
   readonly reason: 'invalid_request' | 'request_too_large' | 'request_timeout';
   constructor(reason: SocketRequestError['reason'], detail?: string, options?: ErrorOptions) {
-    super(detail === undefined ? reason : `${reason}: ${detail}`, options);
-    this.name = 'SocketRequestError';
+    super('UWE_SOCKET_REQUEST', detail === undefined ? reason : `${reason}: ${detail}`, options);
     this.reason = reason;
   }
 }
@@ -204,10 +197,9 @@ export class SocketRequestError extends Error {
  * }
  * ```
  */
-export class InvalidStateInfoError extends Error {
-  readonly code = 'UWE_INVALID_STATE_INFO';
+export class InvalidStateInfoError extends UweError {
+  declare readonly code: 'UWE_INVALID_STATE_INFO';
   constructor(message: string) {
-    super(message);
-    this.name = 'InvalidStateInfoError';
+    super('UWE_INVALID_STATE_INFO', message);
   }
 }
