@@ -61,7 +61,7 @@ describe('uwe check and HTTP probes against the running demo', () => {
   });
 
   it('HTTP: livez and readyz 200 while running; readyz 503 as soon as SIGTERM arrives (shutdownDelayMs)', async () => {
-    const { child } = demo(undefined, { SHUTDOWN_DELAY_MS: '1500' });
+    const { child } = demo(undefined, { SHUTDOWN_DELAY_MS: '3000' });
     const port = await healthPort(child);
     await child.waitFor('chief running');
     const base = `http://127.0.0.1:${port}`;
