@@ -81,7 +81,6 @@ export interface WorkerMachineContext {
   selfRestart: boolean;
   now: () => number;
   random: () => number;
-  autoRun: boolean;
   runId: number;
   /** When the last run started (context.now()), until a restart is recorded; see `recordRestart`. */
   runningSince: number | undefined;
@@ -89,7 +88,6 @@ export interface WorkerMachineContext {
   history: RestartHistory;
   failure: WorkerFailure | undefined;
   delayMs: number;
-  reinit: boolean;
 }
 
 export type WorkerMachineEvent =

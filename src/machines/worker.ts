@@ -1,17 +1,18 @@
-import { and, assign, setup } from 'xstate';
+import { and, assign, not, setup } from 'xstate';
 import { backoffDelay } from './backoff.js';
 import { Restart, policyRestarts, policyStopsApp, type FailureKind } from './restart.js';
 import { hasSentinel } from './sentinel-errors.js';
+import { timerMs } from './timer-ms.js';
 import { WorkerState } from './worker-state.js';
 import type {
   RestartHistory,
-  WorkerFailure,
   WorkerMachineContext,
   WorkerMachineEvent,
   WorkerMachineInput,
   WorkerReport,
 } from './worker-context.js';
 
+export { timerMs } from './timer-ms.js';
 export type {
   RestartHistory,
   WorkerExec,
@@ -24,7 +25,7 @@ export type {
 } from './worker-context.js';
 
 /*
- *  (*) -> New -> Initialized{initializing, ready} -> Run{running, stopping} -> Stopped (final)
+ *  (*) -> New -> Initialized{starting | initializing -> ready} -> Run{running, stopping} -> Stopped
  *                     |                               |        |
  *                     +------------- Failed <---------+--------+
  *                                      |  deciding -> backoff -> (Initialized | Run)
@@ -56,17 +57,23 @@ function restartsInWindow(context: WorkerMachineContext): number {
   return count;
 }
 
-/** Timers past 2^31-1 ms fire at once in Node and browsers: cap them (about 24.8 days). */
-export function timerMs(ms: number): number {
-  return Math.min(ms, 2_147_483_647);
-}
-
-function failureError(failure: WorkerFailure | undefined): unknown {
-  return failure?.error;
+/** Restart through `init` again: the failure was `init` itself, or the policy asks for it. */
+function needsReinit(context: WorkerMachineContext): boolean {
+  return (
+    context.exec.init !== undefined &&
+    (context.failure?.kind === 'init' || (context.policy.restart & Restart.WithReInit) !== 0)
+  );
 }
 
 /** The history of a worker that never restarted, shared (every update makes a new object). */
 const NO_HISTORY: RestartHistory = Object.freeze({ attempt: 0, times: Object.freeze([]) as unknown as number[], total: 0 });
+
+/** An init that throws, while it runs (in `starting` or `initializing`). */
+const initFailed = {
+  guard: 'currentRun',
+  target: '#worker.Failed',
+  actions: { type: 'recordFailure', params: { kind: 'init' } },
+} as const;
 
 /**
  * The lifecycle statechart of one worker. Pure: it starts the user's code through
@@ -91,10 +98,10 @@ export const workerMachine = setup({
   },
   guards: {
     currentRun,
-    autoRun: ({ context }) => context.autoRun,
     hasInit: ({ context }) => context.exec.init !== undefined,
-    reinit: ({ context }) => context.reinit,
-    doNotRestart: ({ context }) => hasSentinel(failureError(context.failure), 'UWE_DO_NOT_RESTART'),
+    reinit: ({ context }) => needsReinit(context),
+    abandonedOrForced: ({ context }) => context.failure?.kind === 'stop-timeout' || context.failure?.kind === 'forced',
+    doNotRestart: ({ context }) => hasSentinel(context.failure?.error, 'UWE_DO_NOT_RESTART'),
     escalates: ({ context }) => {
       const failure = context.failure;
       if (!failure) return false;
@@ -143,6 +150,7 @@ export const workerMachine = setup({
       );
     },
     abortRun: ({ context }) => context.controller?.abort(STOP_REASON),
+    nextRun: assign({ runId: ({ context }) => context.runId + 1 }),
     recordFailure: assign({
       failure: ({ event }, params: { kind: FailureKind }) => ({ kind: params.kind, error: (event as { error?: unknown }).error }),
     }),
@@ -156,14 +164,10 @@ export const workerMachine = setup({
       const since = now - context.policy.withinMs;
       const times = context.history.times.filter((t) => t > since);
       times.push(now);
-      const failure = context.failure;
       return {
         runningSince: undefined,
         history: { attempt, times, total: context.history.total + 1 },
         delayMs: backoffDelay(attempt, context.policy.backoff, context.random),
-        reinit:
-          failure?.kind === 'init' ||
-          ((context.policy.restart & Restart.WithReInit) !== 0 && failure !== undefined),
       };
     }),
     reportNew: ({ context }) => report(context, { state: WorkerState.New, settled: false }),
@@ -181,7 +185,7 @@ export const workerMachine = setup({
         state: WorkerState.Failed,
         settled: false,
         failure: context.failure,
-        restart: { attempt: context.history.attempt, delayMs: context.delayMs, reinit: context.reinit },
+        restart: { attempt: context.history.attempt, delayMs: context.delayMs, reinit: needsReinit(context) },
       }),
     reportAwaiting: ({ context }) =>
       report(context, {
@@ -225,53 +229,42 @@ export const workerMachine = setup({
     selfRestart: input.selfRestart ?? true,
     now: input.now ?? Date.now,
     random: input.random ?? Math.random,
-    autoRun: false,
     runId: 0,
     runningSince: undefined,
     controller: undefined,
     history: input.history ?? NO_HISTORY,
     failure: undefined,
     delayMs: 0,
-    reinit: false,
   }),
   initial: 'New',
   states: {
     New: {
       entry: 'reportNew',
       on: {
-        // Every way into Initialized starts a new runId in its own assign (one more assign on
-        // entry would copy the context and the snapshot once more per worker).
         START: [
-          { guard: 'hasInit', target: 'Initialized', actions: assign(({ context }) => ({ autoRun: true, runId: context.runId + 1 })) },
+          { guard: 'hasInit', target: 'Initialized.starting', actions: 'nextRun' },
           // Nothing to initialize: report Initialized (the lifecycle promises it) and run, in one
           // microstep instead of three.
           { target: 'Run', actions: 'reportInitialized' },
         ],
-        INIT: { target: 'Initialized', actions: assign(({ context }) => ({ autoRun: false, runId: context.runId + 1 })) },
+        INIT: [{ guard: 'hasInit', target: 'Initialized.initializing', actions: 'nextRun' }, { target: 'Initialized.ready' }],
         STOP: 'Stopped',
         FAIL: { target: 'Failed', actions: { type: 'recordFailure', params: { kind: 'forced' } } },
       },
     },
+    // Where init leads is the state it runs in: `starting` goes on to Run, `initializing` stops
+    // in `ready` until RUN (WorkerPool.initWorker).
     Initialized: {
       entry: 'reportInitialized',
-      initial: 'checking',
+      initial: 'ready',
       states: {
-        checking: {
-          always: [{ guard: 'hasInit', target: 'initializing' }, { target: 'initDone' }],
-        },
         initializing: {
           entry: 'startInit',
-          on: {
-            INIT_DONE: { guard: 'currentRun', target: 'initDone' },
-            INIT_FAILED: {
-              guard: 'currentRun',
-              target: '#worker.Failed',
-              actions: { type: 'recordFailure', params: { kind: 'init' } },
-            },
-          },
+          on: { INIT_DONE: { guard: 'currentRun', target: 'ready' }, INIT_FAILED: initFailed },
         },
-        initDone: {
-          always: [{ guard: 'autoRun', target: '#worker.Run' }, { target: 'ready' }],
+        starting: {
+          entry: 'startInit',
+          on: { INIT_DONE: { guard: 'currentRun', target: '#worker.Run' }, INIT_FAILED: initFailed },
         },
         ready: {
           on: { RUN: '#worker.Run', START: '#worker.Run' },
@@ -355,7 +348,7 @@ export const workerMachine = setup({
           always: [{ guard: 'intensityExceeded', target: '#worker.Stopped' }, { target: 'waiting' }],
         },
         waiting: {
-          entry: ['recordRestart', assign({ reinit: false }), 'reportExited'],
+          entry: ['recordRestart', 'reportExited'],
           after: { backoffDelay: '#worker.Run' },
         },
       },
@@ -366,10 +359,10 @@ export const workerMachine = setup({
       states: {
         deciding: {
           always: [
-            { guard: ({ context }) => context.failure?.kind === 'stop-timeout' || context.failure?.kind === 'forced', target: 'dead' },
+            { guard: 'abandonedOrForced', target: 'dead' },
             { guard: 'doNotRestart', target: 'dead' },
             { guard: 'escalates', target: 'escalated' },
-            { guard: ({ context }) => !policyRestarts(context.policy.restart, context.failure!.kind), target: 'dead' },
+            { guard: not('policyRestarts'), target: 'dead' },
             { guard: 'intensityExceeded', target: 'gaveUp' },
             { guard: 'selfRestart', target: 'backoff' },
             { target: 'awaiting' },
@@ -379,7 +372,7 @@ export const workerMachine = setup({
           entry: ['recordRestart', 'reportBackoff'],
           after: {
             backoffDelay: [
-              { guard: 'reinit', target: '#worker.Initialized', actions: assign(({ context }) => ({ autoRun: true, runId: context.runId + 1 })) },
+              { guard: 'reinit', target: '#worker.Initialized.starting', actions: 'nextRun' },
               { target: '#worker.Run' },
             ],
           },

@@ -1,7 +1,7 @@
 import type { WorkerMachineEvent } from '../../src/machines/worker.js';
 import type { InitScript, RunOutcome, RunScript } from '../support/scripted-worker.js';
 import type { Replay } from './replay.js';
-import { SETTLE_TYPES } from './worker-model.js';
+import { SETTLE_TYPES, runsInit } from './worker-model.js';
 
 export interface IncarnationBase {
   /** Its index among the calls of its kind (`scripted.inits[n]` / `scripted.runs[n]`). */
@@ -57,7 +57,7 @@ export function planIncarnations(replay: Replay, alternate: number): Incarnation
   const counts = { init: 0, run: 0 };
   steps.forEach((step, i) => {
     if (step.after.context.runId === step.before.context.runId) return;
-    const kind = step.after.matches('Run') ? 'run' : step.after.matches({ Initialized: 'initializing' }) ? 'init' : undefined;
+    const kind = step.after.matches('Run') ? 'run' : runsInit(step.after) ? 'init' : undefined;
     if (!kind) return;
     const runId = step.after.context.runId;
     const settleStep = steps.findIndex(

@@ -16,8 +16,7 @@ import {
   modelConfigs,
   publicState,
   type ModelPath,
-  type ModelSnapshot,
-} from './worker-model.js';
+  type ModelSnapshot, runsInit } from './worker-model.js';
 
 /*
  * Model-based lifecycle tests: every path generated from the worker statechart (see
@@ -157,7 +156,7 @@ async function drivePath(path: ModelPath, pathIndex: number): Promise<void> {
 
   // Late answers of abandoned calls (stopped, failed or timed out while pending) change nothing.
   for (const incarnation of plan.incarnations) {
-    const waitedFor = final.matches('Run') || final.matches({ Initialized: 'initializing' });
+    const waitedFor = final.matches('Run') || runsInit(final);
     const current = waitedFor && incarnation.runId === final.context.runId;
     if (current || incarnation.script.kind !== 'manual') continue;
     if (incarnation.kind === 'init') scripted.inits[incarnation.index]!.succeed();

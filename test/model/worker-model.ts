@@ -22,8 +22,8 @@ import { resolveWorkerOptions, type WorkerOptions } from '../../src/runtime/work
  * total) and what follows from the rest (delayMs), and keeps what steers later transitions or
  * shows in reports: the state value, the number of restarts recorded (bounded by a small
  * maxRestarts and a window no path outlives), the backoff attempt (at most that number; without
- * it no path would show that `healthyAfter` resets it), autoRun inside Initialized, and the
- * failure and reinit flag inside Failed.
+ * it no path would show that a healthy run resets it), and the failure inside Failed (whether a
+ * restart re-inits follows from it and the policy; where init leads is the state value itself).
  */
 
 /** The machine the paths are generated from: the real one, with the user's code left out. */
@@ -186,14 +186,16 @@ export function eventKey(event: AbstractEvent): string {
   return 'error' in event && event.error !== undefined ? `${event.type}(${errorTag(event.error)})` : event.type;
 }
 
+/** The worker's init is running: `starting` (then Run) or `initializing` (then ready). */
+export function runsInit(snapshot: ModelSnapshot): boolean {
+  return snapshot.matches({ Initialized: 'starting' }) || snapshot.matches({ Initialized: 'initializing' });
+}
+
 /** What of a snapshot steers the transitions still to come (see the comment at the top). */
 export function coreKey(snapshot: ModelSnapshot): string {
   const { context } = snapshot;
   const parts = [JSON.stringify(snapshot.value), `restarts=${context.history.times.length}`, `attempt=${context.history.attempt}`];
-  if (snapshot.matches('Initialized')) parts.push(`autoRun=${context.autoRun}`);
-  if (snapshot.matches('Failed')) {
-    parts.push(`failure=${context.failure?.kind}:${errorTag(context.failure?.error)}`, `reinit=${context.reinit}`);
-  }
+  if (snapshot.matches('Failed')) parts.push(`failure=${context.failure?.kind}:${errorTag(context.failure?.error)}`);
   return parts.join(' ');
 }
 
