@@ -68,7 +68,6 @@ export interface ChiefMachineContext {
   stopAskedAt: number | undefined;
   forced: boolean;
   error: string | undefined;
-  version: number;
 }
 
 export type ChiefMachineEvent =

@@ -32,10 +32,8 @@ export interface RegistryEntry {
   failure: WorkerFailure | undefined;
   restarts: number;
   failures: number;
-  pendingRestart: boolean;
-  pendingRemoval: boolean;
-  /** A stop-timeout failure: how long the worker was given. */
-  givenMs: number | undefined;
+  /** What to do once the worker is quiet: forget it, or start a fresh incarnation. */
+  whenQuiet: 'remove' | 'restart' | undefined;
   /** A run of this worker was given up on after its stop timeout; kept across respawns, as it may still run. */
   abandoned: { givenMs: number } | undefined;
 }
@@ -70,9 +68,7 @@ export function addEntry(registry: Registry, spec: WorkerSpec): RegistryEntry {
     failure: undefined,
     restarts: 0,
     failures: 0,
-    pendingRestart: false,
-    pendingRemoval: false,
-    givenMs: undefined,
+    whenQuiet: undefined,
     abandoned: undefined,
   };
   registry.entries.set(spec.name, entry);
@@ -108,25 +104,26 @@ export function resetForRespawn(registry: Registry, entry: RegistryEntry): void 
   entry.started = false;
   entry.stopSent = false;
   entry.awaiting = undefined;
-  entry.pendingRestart = false;
-  entry.givenMs = undefined;
+  entry.whenQuiet = undefined;
 }
 
-/** Applies one report to its entry; returns false for a report of a stale incarnation. */
-export function applyReport(registry: Registry, report: WorkerReport): RegistryEntry | undefined {
+/** The entry a report is about, unless the report comes from a stale incarnation. */
+export function reportedEntry(registry: Registry, report: WorkerReport): RegistryEntry | undefined {
   const entry = registry.entries.get(report.name);
-  if (!entry || entry.gen !== report.gen) return undefined;
+  return entry && entry.gen === report.gen ? entry : undefined;
+}
+
+/** Applies one report to its entry (see {@link reportedEntry}). */
+export function applyReport(registry: Registry, entry: RegistryEntry, report: WorkerReport): void {
   const failed = report.state === WorkerState.Failed;
   if (failed && entry.state !== WorkerState.Failed) entry.failures++;
   if (report.restart) entry.restarts++;
   entry.state = report.state;
   entry.failure = failed ? report.failure : undefined;
   entry.awaiting = report.awaiting;
-  if (report.givenMs !== undefined) entry.givenMs = report.givenMs;
   if (report.failure?.kind === 'stop-timeout') entry.abandoned = { givenMs: report.givenMs ?? entry.spec.policy.stopTimeoutMs };
   const launched = entry.launched || report.state === WorkerState.Run || failed || report.settled || report.restart !== undefined;
   setFlags(registry, entry, { settled: report.settled, launched });
-  return entry;
 }
 
 /** Settled, or failed and only waiting for its group to restart: nothing more will happen by itself. */

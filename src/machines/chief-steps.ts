@@ -7,6 +7,7 @@ import {
   depsDead,
   depsRunning,
   isQuiet,
+  removeEntry,
   resetForRespawn,
   type Registry,
   type RegistryEntry,
@@ -36,7 +37,6 @@ export function batchReports(target: AnyActorRef): (report: WorkerReport) => voi
 interface Enqueue {
   (action: () => void): void;
   assign(assigner: (args: { context: ChiefMachineContext; self: AnyActorRef }) => Partial<ChiefMachineContext>): void;
-  sendTo(to: () => AnyActorRef, event: { type: string }): void;
   stopChild(ref: AnyActorRef): void;
   emit(event: ChiefEmitted): void;
   raise(event: ChiefMachineEvent, options?: { delay?: number }): void;
@@ -48,12 +48,8 @@ export function spawnWorker(
   history: RestartHistory | undefined,
 ): void {
   enqueue.assign(({ context, self }) => {
-    entry.ref = startWorker(
-      self,
-      entry.gen === 0 ? `worker:${entry.spec.name}` : `worker:${entry.spec.name}#${entry.gen}`,
-      workerInput(context, entry, history),
-    );
-    return { version: context.version + 1 };
+    entry.ref = startWorker(self, entry, workerInput(context, entry, history));
+    return {};
   });
 }
 
@@ -63,7 +59,8 @@ export function spawnWorker(
  * stops the children of a machine that reaches a final state one by one, copying the children
  * map for each (quadratic: 38 s for 10,000 workers), and `stopChild` on a child copies it too.
  */
-export function startWorker(self: AnyActorRef, id: string, input: WorkerMachineInput): AnyActorRef {
+export function startWorker(self: AnyActorRef, entry: RegistryEntry, input: WorkerMachineInput): AnyActorRef {
+  const id = entry.gen === 0 ? `worker:${entry.spec.name}` : `worker:${entry.spec.name}#${entry.gen}`;
   const ref = createActor(workerMachine, { parent: self, id, input });
   ref.start();
   return ref;
@@ -101,8 +98,9 @@ const START_EVENT = Object.freeze({ type: 'START' as const });
 const STOP_EVENT = Object.freeze({ type: 'STOP' as const });
 
 /**
- * Sends one event to many workers in a single action: one `sendTo` per worker costs an action
- * object and its resolution each, measurable when 10,000 workers start or stop at once.
+ * Sends one event to workers in a single action (one `sendTo` per worker costs an action object
+ * and its resolution each, measurable when 10,000 workers start or stop at once). A worker that
+ * already finished, its last report still in the batch, is skipped.
  */
 function broadcast(enqueue: Enqueue, entries: RegistryEntry[], event: { readonly type: string }): void {
   if (entries.length === 0) return;
@@ -124,15 +122,18 @@ export function stopAll(enqueue: Enqueue, entries: RegistryEntry[]): void {
 }
 
 export function sendStart(enqueue: Enqueue, entry: RegistryEntry): void {
-  entry.started = true;
-  enqueue.sendTo(() => entry.ref!, { type: 'START' });
+  startAll(enqueue, [entry]);
 }
 
 export function sendStop(enqueue: Enqueue, entry: RegistryEntry): void {
-  entry.stopSent = true;
-  // A worker that just finished has its last report still in the batch: nothing to stop.
-  if (entry.ref?.getSnapshot().status !== 'active') return;
-  enqueue.sendTo(() => entry.ref!, { type: 'STOP' });
+  stopAll(enqueue, [entry]);
+}
+
+/** Stops a quiet worker's actor and drops it from the registry. */
+export function forgetEntry(enqueue: Enqueue, registry: Registry, entry: RegistryEntry): void {
+  if (entry.ref) enqueue.stopChild(entry.ref);
+  removeEntry(registry, entry.spec.name);
+  enqueue.emit({ type: 'removed', name: entry.spec.name });
 }
 
 /** Stops every worker not yet told to (a forced stop must still abort every run's signal). */

@@ -1,11 +1,12 @@
 import { assign, enqueueActions, setup } from 'xstate';
 import type { ChiefEmitted, ChiefMachineContext, ChiefMachineEvent, ChiefMachineInput } from './chief-context.js';
 import { chiefOutput, failureReason, type ChiefOutput } from './chief-output.js';
-import { applyReport, historyOf, isQuiet, removeEntry } from './chief-registry.js';
+import { addEntry, applyReport, dependentsSettled, depsRunning, historyOf, isQuiet, reportedEntry } from './chief-registry.js';
 import {
   abandonDependents,
   batchReports,
   buildRegistry,
+  forgetEntry,
   joinGroup,
   respawn,
   sendStart,
@@ -20,10 +21,8 @@ import {
   stopUnblocked,
   workerInput,
 } from './chief-steps.js';
-import { timerMs, workerMachine, type WorkerReport } from './worker.js';
+import { timerMs, type WorkerReport } from './worker.js';
 import { WorkerState } from './worker-state.js';
-import { addEntry, dependentsSettled, depsRunning } from './chief-registry.js';
-
 
 /*
  *  idle --START--> starting --all launched--> running --STOP / escalation--> stopping --all settled--> stopped
@@ -65,7 +64,6 @@ export const chiefMachine = setup({
     emitted: {} as ChiefEmitted,
     output: {} as ChiefOutput,
   },
-  actors: { worker: workerMachine },
   delays: {
     forceStop: ({ context }) => timerMs(context.forceStopTimeoutMs),
   },
@@ -81,7 +79,6 @@ export const chiefMachine = setup({
     register: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'REGISTER') return;
       addEntry(context.registry, event.spec);
-      enqueue.assign({ version: context.version + 1 });
     }),
     registerAndLaunch: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'REGISTER') return;
@@ -90,11 +87,8 @@ export const chiefMachine = setup({
       if (depsRunning(context.registry, entry)) sendStart(enqueue, entry);
     }),
     spawnAll: assign(({ context, self }) => {
-      for (const name of context.registry.order) {
-        const entry = context.registry.entries.get(name)!;
-        entry.ref = startWorker(self, `worker:${name}`, workerInput(context, entry, undefined));
-      }
-      return { version: context.version + 1 };
+      for (const entry of context.registry.entries.values()) entry.ref = startWorker(self, entry, workerInput(context, entry, undefined));
+      return {};
     }),
     stopActiveWorkers: enqueueActions(({ context, enqueue }) => stopActiveWorkers(enqueue, context.registry)),
     startEligible: enqueueActions(({ context, enqueue }) => {
@@ -126,18 +120,18 @@ export const chiefMachine = setup({
       let group = context.group;
       let restartTimes = context.restartTimes;
       for (const report of event.reports) {
-        const before = registry.entries.get(report.name)?.state ?? WorkerState.New;
-        const entry = applyReport(registry, report);
+        const entry = reportedEntry(registry, report);
         if (!entry) continue;
         accepted.push(report);
-        previous.push(before);
+        previous.push(entry.state);
+        applyReport(registry, entry, report);
         if (report.state === WorkerState.Run) everRan = true;
         if ((report.restart || report.awaiting) && !params.stopping) {
           const now = context.now();
           restartTimes = restartTimes.filter((t) => t > now - context.withinMs);
           restartTimes.push(now);
           if (restartTimes.length > context.maxRestarts) {
-            enqueue.sendTo(() => entry.ref!, { type: 'GIVE_UP' });
+            enqueue(() => entry.ref!.send({ type: 'GIVE_UP' }));
             enqueue.emit({
               type: 'intensity',
               worker: entry.spec.name,
@@ -151,15 +145,12 @@ export const chiefMachine = setup({
             continue;
           }
         }
-        if (report.escalate && !escalation) {
+        if (!escalation && (report.escalate || (report.gaveUp && context.escalate === 'stop'))) {
           escalation = {
             worker: entry.spec.name,
             reason: report.gaveUp ? 'restart-intensity' : failureReason(report.failure),
             error: report.failure?.error,
           };
-        }
-        if (report.gaveUp && context.escalate === 'stop' && !escalation) {
-          escalation = { worker: entry.spec.name, reason: 'restart-intensity', error: report.failure?.error };
         }
         if (params.stopping) {
           if (entry.settled) stopUnblocked(enqueue, registry, entry);
@@ -167,13 +158,11 @@ export const chiefMachine = setup({
           continue;
         }
         if (report.awaiting) group = joinGroup(enqueue, context, group, entry, report.awaiting.delayMs);
-        if (isQuiet(entry) && entry.pendingRemoval) {
-          if (entry.ref) enqueue.stopChild(entry.ref);
-          removeEntry(registry, entry.spec.name);
-          enqueue.emit({ type: 'removed', name: entry.spec.name });
+        if (isQuiet(entry) && entry.whenQuiet === 'remove') {
+          forgetEntry(enqueue, registry, entry);
           continue;
         }
-        if (isQuiet(entry) && entry.pendingRestart) {
+        if (isQuiet(entry) && entry.whenQuiet === 'restart') {
           respawn(enqueue, context, entry, undefined);
           continue;
         }
@@ -184,7 +173,7 @@ export const chiefMachine = setup({
         group = { ...group, scheduled: true };
         enqueue.raise({ type: 'GROUP_RESTART' }, { delay: timerMs(group.delayMs) });
       }
-      enqueue.assign({ escalation, everRan, group, restartTimes, version: context.version + 1 });
+      enqueue.assign({ escalation, everRan, group, restartTimes });
       if (accepted.length > 0) enqueue.emit({ type: 'reports', reports: accepted, previous });
       if (escalation && !context.escalation) enqueue.emit({ type: 'escalating', escalation });
     }),
@@ -198,21 +187,17 @@ export const chiefMachine = setup({
         const entry = registry.entries.get(name);
         if (entry && group.respawn.has(name)) respawn(enqueue, context, entry, historyOf(entry));
       }
-      enqueue.assign({ group: undefined, version: context.version + 1 });
+      enqueue.assign({ group: undefined });
     }),
     removeWorker: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'REMOVE_WORKER') return;
       const entry = context.registry.entries.get(event.name);
       if (!entry) return;
-      if (isQuiet(entry) || !entry.ref) {
-        if (entry.ref) enqueue.stopChild(entry.ref);
-        removeEntry(context.registry, event.name);
-        enqueue.emit({ type: 'removed', name: event.name });
-      } else {
-        entry.pendingRemoval = true;
+      if (isQuiet(entry) || !entry.ref) forgetEntry(enqueue, context.registry, entry);
+      else {
+        entry.whenQuiet = 'remove';
         if (!entry.stopSent) sendStop(enqueue, entry);
       }
-      enqueue.assign({ version: context.version + 1 });
     }),
     restartWorker: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'RESTART_WORKER') return;
@@ -220,10 +205,9 @@ export const chiefMachine = setup({
       if (!entry) return;
       if (isQuiet(entry) || !entry.ref) respawn(enqueue, context, entry, undefined);
       else {
-        entry.pendingRestart = true;
+        entry.whenQuiet = 'restart';
         if (!entry.stopSent) sendStop(enqueue, entry);
       }
-      enqueue.assign({ version: context.version + 1 });
     }),
   },
 }).createMachine({
@@ -245,7 +229,6 @@ export const chiefMachine = setup({
     stopAskedAt: undefined,
     forced: false,
     error: undefined,
-    version: 0,
   }),
   initial: 'idle',
   states: {
@@ -276,10 +259,10 @@ export const chiefMachine = setup({
     stopping: {
       entry: 'beginStop',
       always: { guard: 'allSettled', target: 'stopped' },
-      after: { forceStop: { target: 'stopped', actions: ['stopAllUnsent', assign({ forced: true })] } },
+      after: { forceStop: { target: 'stopped', actions: ['stopAllUnsent', 'markForced'] } },
       on: {
         REPORTS: { actions: { type: 'handleReports', params: { stopping: true } } },
-        FORCE_STOP: { target: 'stopped', actions: ['stopAllUnsent', assign({ forced: true })] },
+        FORCE_STOP: { target: 'stopped', actions: ['stopAllUnsent', 'markForced'] },
       },
     },
     stopped: {
