@@ -47,7 +47,6 @@ export type { ChiefAttachment, ChiefOptions, Clock, RunResult } from './chief-op
 export class Chief implements Worker {
   readonly #options: ResolvedChiefOptions;
   readonly #specs = new Map<string, WorkerSpec>();
-  readonly #workers = new Map<string, Worker>();
   readonly #attachments: ChiefAttachment[] = [];
   readonly #changeListeners = new Set<() => void>();
   readonly #waiters = new RunWaiters();
@@ -413,7 +412,6 @@ export class Chief implements Worker {
       ...resolved,
     };
     this.#specs.set(name, spec);
-    this.#workers.set(name, worker);
     return spec;
   }
 
@@ -424,7 +422,6 @@ export class Chief implements Worker {
 
   #forget(name: string): void {
     this.#specs.delete(name);
-    this.#workers.delete(name);
   }
 
   async #runTop(): Promise<RunResult> {

@@ -39,10 +39,14 @@ export function reportEvents(
         level: 'info',
         worker,
         message: `worker state changed to ${report.state}`,
-        fields: report.state === WorkerState.New ? { state: report.state } : { state: report.state, previous },
+        fields:
+          report.state === WorkerState.New
+            ? { state: report.state }
+            : { state: report.state, previous, ...(report.failure ? { reason: report.failure.kind } : {}) },
       }),
     );
-    if (report.state === WorkerState.Failed && report.failure) events.push(failureEvent(report, crashLevel));
+    const failure = report.state === WorkerState.Failed ? failureEvent(report, crashLevel) : undefined;
+    if (failure) events.push(failure);
   }
   const restart = report.restart ?? report.awaiting;
   if (restart && changed) {
@@ -73,9 +77,11 @@ export function reportEvents(
   return events;
 }
 
-function failureEvent(report: WorkerReport, crashLevel: EventLevel): ChiefEvent {
+/** The event that says why a worker failed; a forced failure needs none beyond its state change. */
+function failureEvent(report: WorkerReport, crashLevel: EventLevel): ChiefEvent | undefined {
   const worker = report.name;
-  const failure = report.failure!;
+  const failure = report.failure;
+  if (!failure) return undefined;
   switch (failure.kind) {
     case 'crash':
       return createEvent({ type: 'worker.crashed', level: crashLevel, worker, message: 'worker crashed', error: failure.error });
@@ -92,13 +98,6 @@ function failureEvent(report: WorkerReport, crashLevel: EventLevel): ChiefEvent 
         fields: { reason: 'stop-timeout', givenMs: report.givenMs },
       });
     case 'forced':
-      return createEvent({
-        type: 'worker.state',
-        level: 'warn',
-        worker,
-        message: 'worker was failed by request',
-        fields: { reason: 'forced' },
-        ...(failure.error !== undefined ? { error: failure.error } : {}),
-      });
+      return undefined;
   }
 }

@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from '../machines/timer-ms.js';
+
 /**
  * A function whose settling tells the Chief to stop; uwe's `Locker`.
  *
@@ -39,7 +41,7 @@ export function signalLocker(onSecond?: (signal: NodeJS.Signals) => void): {
   };
   // Signal listeners do not keep Node's event loop alive: without a handle, a process whose
   // workers only await ctx.done would end (exit code 13, unsettled top-level await).
-  const keepAlive = setInterval(() => {}, 2_147_483_647);
+  const keepAlive = setInterval(() => {}, MAX_TIMER_MS);
   const release = () => {
     clearInterval(keepAlive);
     for (const signal of STOP_SIGNALS) process.off(signal, listener);

@@ -29,7 +29,7 @@ interface PoolEntry {
   state: WorkerState;
   settled: boolean;
   failure: unknown;
-  listeners: Set<(report: WorkerReport | undefined) => void>;
+  listeners: Set<() => void>;
 }
 
 /**
@@ -235,7 +235,7 @@ export class WorkerPool {
     if (!isWorker(worker)) throw new InvalidArgumentError(`worker "${name}" must have a run(ctx) method`);
     const { policy } = resolveWorkerOptions(name, options);
     const values = Object.freeze({ ...(this.#options.values ?? {}) });
-    const listeners = new Set<(report: WorkerReport | undefined) => void>();
+    const listeners = new Set<() => void>();
     const entry = {} as PoolEntry;
     const actor = createActor(workerMachine, {
       input: {
@@ -247,7 +247,6 @@ export class WorkerPool {
           entry.settled = report.settled;
           entry.failure = report.failure?.error;
           this.#options.onReport?.(report);
-          for (const listener of [...listeners]) listener(report);
         },
         ...(this.#options.clock?.now ? { now: () => this.#options.clock!.now!() } : {}),
       },
@@ -255,9 +254,10 @@ export class WorkerPool {
     });
     Object.assign(entry, { actor, state: WorkerState.New, settled: false, failure: undefined, listeners });
     this.#entries.set(name, entry);
-    // Some waits end on a change no report marks (init done -> Initialized.ready).
+    // Every report happens inside a transition, so one look per snapshot sees them all, and
+    // also the changes no report marks (init done -> Initialized.ready).
     actor.subscribe(() => {
-      for (const listener of [...listeners]) listener(undefined);
+      for (const listener of [...listeners]) listener();
     });
     actor.start();
   }
@@ -281,20 +281,11 @@ export class WorkerPool {
   #until(name: string, entry: PoolEntry, reached: (entry: PoolEntry) => boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const check = () => {
-        if (reached(entry)) {
-          if (entry.state === WorkerState.Failed) reject(new WorkerFailedError(name, entry.state, entry.failure));
-          else resolve();
-          return true;
-        }
-        if (entry.settled) {
+        if (entry.state === WorkerState.Failed || (entry.settled && !reached(entry))) {
           reject(new WorkerFailedError(name, entry.state, entry.failure));
-          return true;
-        }
-        if (entry.state === WorkerState.Failed) {
-          reject(new WorkerFailedError(name, entry.state, entry.failure));
-          return true;
-        }
-        return false;
+        } else if (reached(entry)) resolve();
+        else return false;
+        return true;
       };
       if (check()) return;
       const listener = () => {
