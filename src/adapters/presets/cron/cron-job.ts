@@ -23,6 +23,24 @@ export interface CronJobOptions {
 }
 
 /**
+ * The worker `cronJob` returns.
+ *
+ * @example
+ * ```ts
+ * const nightly: CronJobWorker = cronJob('0 2 * * *', backup);
+ * console.log('next backup at', nightly.nextRun());
+ * ```
+ */
+export interface CronJobWorker extends Worker {
+  /**
+   * When the schedule fires next, from now (as croner reads it, with the timezone).
+   *
+   * @throws {CronExpressionError} the expression or timezone is invalid, or never fires.
+   */
+  nextRun(): Date;
+}
+
+/**
  * A worker that runs `action(ctx)` on a cron schedule, on croner (5 fields, or 6/7 with seconds
  * and years: `'* * * * * *'` is every second). A tick that finds the previous run in progress is
  * skipped and reported (`worker.tick-skipped`) unless `overlap` is true. An `action` that throws
@@ -41,7 +59,7 @@ export interface CronJobOptions {
  * }, { timezone: 'UTC' }), { restart: Restart.OnFail });
  * ```
  */
-export function cronJob(expression: string, action: TickAction, options: CronJobOptions = {}): Worker {
+export function cronJob(expression: string, action: TickAction, options: CronJobOptions = {}): CronJobWorker {
   if (typeof expression !== 'string') throw new InvalidArgumentError(`cronJob(expression): expression must be a string, got ${typeof expression}`);
   if (typeof action !== 'function') throw new InvalidArgumentError('cronJob(expression, action): action must be a function');
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('cronJob(expression, action, options): options must be an object');
@@ -51,6 +69,12 @@ export function cronJob(expression: string, action: TickAction, options: CronJob
   return {
     init() {
       schedule(expression, timezone).stop();
+    },
+    nextRun() {
+      const cron = schedule(expression, timezone);
+      const next = cron.nextRun()!;
+      cron.stop();
+      return next;
     },
     async run(ctx) {
       const runner = new TickRunner(ctx, action, overlap);
