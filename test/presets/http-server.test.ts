@@ -276,6 +276,32 @@ describe('httpServer', () => {
     expect(raw.received).toMatch(/^HTTP\/1\.1 408/);
   });
 
+  it('builds the listener in init when the runtime passes init a context, else at the start of run', async () => {
+    const contexts: string[] = [];
+    const worker = httpServer({ host: '127.0.0.1', port: 0 }, {
+      init: (ctx) => {
+        contexts.push(ctx.name);
+        return (_req, res) => res.end('ok');
+      },
+    });
+    const controller = new AbortController();
+    const ctx = { name: 'api', signal: controller.signal, done: new Promise<void>(() => {}), values: {} };
+    await (worker.init as (ctx?: unknown) => Promise<void>)({ ...ctx, name: 'from-init' });
+    expect(contexts).toEqual(['from-init']);
+    const running = worker.run(ctx);
+    await vi.waitFor(() => expect(worker.address()).not.toBeNull());
+    expect(await get(keepAliveAgent(), worker.address()!.port, '/')).toMatchObject({ body: 'ok' });
+    controller.abort();
+    await expect(running).resolves.toBeUndefined();
+    expect(contexts).toEqual(['from-init']);
+    await worker.init!(); // an older runtime: no context, so run builds it with its own
+    const again = new AbortController();
+    const second = worker.run({ ...ctx, signal: again.signal });
+    await vi.waitFor(() => expect(contexts).toEqual(['from-init', 'api']));
+    again.abort();
+    await second;
+  });
+
   it('returns at once when stopped before it listened', async () => {
     const controller = new AbortController();
     controller.abort();
