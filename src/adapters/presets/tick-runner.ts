@@ -29,7 +29,7 @@ export class TickRunner {
   #settle!: (outcome: Outcome) => void;
   #finished = false;
   #failure: Outcome | undefined;
-  /** Skips since the current run started, and whether the first one was reported already. */
+  /** Ticks skipped since the current run started (the first is reported at once). */
   #skipped = 0;
 
   constructor(ctx: WorkerContext, action: TickAction, overlap: boolean) {
@@ -96,7 +96,8 @@ export class TickRunner {
   #flushSkipped(): void {
     const skipped = this.#skipped;
     this.#skipped = 0;
-    if (skipped > 1) this.#reportSkipped(skipped - 1, `${skipped - 1} more ticks skipped while the previous run was in progress`);
+    const more = skipped - 1;
+    if (more > 0) this.#reportSkipped(more, `${more} more ${more === 1 ? 'tick' : 'ticks'} skipped while the previous run was in progress`);
   }
 
   #reportSkipped(skipped: number, message: string): void {
