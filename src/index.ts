@@ -42,6 +42,7 @@ export type { StdLogOptions } from './adapters/log/std-log-event-handler.js';
 export { workerFunc } from './adapters/presets/worker-func.js';
 export { job } from './adapters/presets/job.js';
 export type { JobOptions } from './adapters/presets/job.js';
+export type { TickAction } from './adapters/presets/tick-runner.js';
 export {
   ServiceSocketServer,
   createSocketClient,
