@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import { InvalidArgumentError } from 'uwe';
-import type { Worker } from 'uwe';
-import { TickRunner, type TickAction } from '../tick-runner.js';
+import type { TickAction, Worker } from 'uwe';
+import { TickRunner } from '../tick-runner.js';
 import { CronExpressionError } from './errors.js';
 
 /**
