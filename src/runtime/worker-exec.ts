@@ -1,6 +1,6 @@
 import type { WorkerExec } from '../machines/worker.js';
-import { createEvent, type EventHandler } from './events.js';
-import type { Worker, WorkerContext, WorkerReport } from './worker.js';
+import { createEvent, type EventHandler, type EventLevel } from './events.js';
+import type { Worker, WorkerContext, WorkerReport, WorkerReportType } from './worker.js';
 
 /** Where a nested Chief finds its parent's event sink on the context it runs with. */
 export const PARENT_EVENTS: unique symbol = Symbol.for('uwe.parentEvents');
@@ -36,11 +36,27 @@ export function createWorkerContext(
     Object.defineProperty(ctx, PARENT_EVENTS, { value: parentEvents });
     // Only made when someone listens: a closure per worker is measurable at 10,000 workers.
     Object.defineProperty(ctx, 'report', {
-      value: (report: WorkerReport) => parentEvents(createEvent({ ...report, worker: name })),
+      value: (report: WorkerReport) => parentEvents(workerEvent(name, report)),
       enumerable: true,
     });
   }
   return ctx;
+}
+
+const REPORT_TYPES: ReadonlySet<string> = new Set<WorkerReportType>(['custom', 'callback.failed', 'worker.tick-skipped', 'http.listening']);
+const LEVELS: ReadonlySet<string> = new Set<EventLevel>(['fatal', 'error', 'warn', 'info', 'debug']);
+
+/** A worker's report as an event of that worker; what plain JS could pass outside the types becomes `custom`/`info`. */
+function workerEvent(name: string, report: WorkerReport) {
+  const { type, level, message, fields, error } = report ?? ({} as WorkerReport);
+  return createEvent({
+    type: REPORT_TYPES.has(type) ? type : 'custom',
+    level: LEVELS.has(level) ? level : 'info',
+    message: typeof message === 'string' ? message : String(message),
+    worker: name,
+    ...(fields !== null && typeof fields === 'object' ? { fields } : {}),
+    ...(error !== undefined ? { error } : {}),
+  });
 }
 
 /**

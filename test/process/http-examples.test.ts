@@ -23,7 +23,7 @@ describe.each([
   ['examples/http-hono.ts', 'hello from hono'],
 ])('%s as a real process', (script, greeting) => {
   it('serves, and on SIGTERM closes the idle keep-alive connection at once, finishes the in-flight request with Connection: close, exits 0', async () => {
-    const child = new Child(script, { PORT: '0', SLOW_MS: '1500' });
+    const child = new Child(script, { PORT: '0', SLOW_MS: '2000' });
     children.push(child);
     await child.waitFor('http server listening');
     const port = Number(/http server listening .*port=(\d+)/.exec(child.stdout)![1]);

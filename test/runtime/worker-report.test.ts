@@ -24,6 +24,26 @@ describe('ctx.report: a worker reports events about itself', () => {
     await result;
   });
 
+  it('cannot impersonate another worker or the Chief: the name is the worker\'s, foreign types and levels become custom/info', async () => {
+    const chief = new Chief();
+    const lock = deferred();
+    chief.setLocker(() => lock.promise);
+    const recorder = new EventRecorder();
+    chief.setEventHandler(recorder.handler);
+    chief.addWorker('sneaky', {
+      async run(ctx) {
+        ctx.report?.({ type: 'chief.stopped', level: 'loud', message: 'fake', worker: 'other' } as never);
+        await ctx.done;
+      },
+    });
+    const result = chief.run();
+    const event = await recorder.waitFor((e) => e.message === 'fake');
+    expect(event).toMatchObject({ type: 'custom', level: 'info', worker: 'sneaky' });
+    expect(recorder.of('chief.stopped')).toEqual([]);
+    lock.resolve();
+    await result;
+  });
+
   it('reaches the parent of a nested Chief, prefixed like its other events', async () => {
     const parent = new Chief();
     const lock = deferred();
