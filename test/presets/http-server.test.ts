@@ -5,6 +5,7 @@ import { Chief, InvalidArgumentError, Restart, UweError, type ChiefEvent, type R
 import {
   HttpForcedCloseError,
   HttpListenError,
+  HttpServerError,
   httpServer,
   type HttpServerConfig,
   type RequestListener,
@@ -229,6 +230,21 @@ describe('httpServer', () => {
     blockerOpen = false;
     await recorder.waitFor((e) => e.type === 'http.listening');
     expect(await get(keepAliveAgent(), blocked, '/')).toMatchObject({ status: 200, body: 'up' });
+  });
+
+  it('an error of the listening server crashes the worker with HttpServerError after closing its connections', async () => {
+    const { port, recorder } = await serve((req, res) => {
+      res.end('bye');
+      // What libuv reports when accept fails (EMFILE...): an 'error' event of the server.
+      (req.socket as unknown as { server: http.Server }).server.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' }));
+    }, {}, { restart: Restart.Never });
+    const answer = await get(keepAliveAgent(), port, '/');
+    expect(answer.body).toBe('bye');
+    const crashed = await recorder.waitFor((e) => e.type === 'worker.crashed');
+    expect(crashed.error).toBeInstanceOf(HttpServerError);
+    expect((crashed.error as HttpServerError).message).toBe('http server failed: accept EMFILE');
+    await closed(answer.socket);
+    expect(await refused(port)).toBe('ECONNREFUSED');
   });
 
   it('builds the listener with { init(ctx) } once, from the worker context, and keeps it across a restart without re-init', async () => {

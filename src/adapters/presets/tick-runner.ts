@@ -1,6 +1,14 @@
 import type { WorkerContext } from '../../runtime/worker.js';
 
-/** What a periodic action (of `job` or `cronJob`) may be: uwe's `func()` with the context. */
+/**
+ * What a periodic action (of `job` or `cronJob`) may be: uwe's `func()` with the context.
+ * Returning an `Error` is an error exit of the worker; throwing or rejecting is a crash.
+ *
+ * @example
+ * ```ts
+ * const purge: TickAction = async (ctx) => { await db.purgeExpired({ signal: ctx.signal }); };
+ * ```
+ */
 export type TickAction = (ctx: WorkerContext) => void | Error | Promise<void | Error>;
 
 /**
