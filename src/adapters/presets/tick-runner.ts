@@ -45,10 +45,15 @@ export class TickRunner {
     this.#action = action;
     this.#overlap = overlap;
     this.#runCtx = deriveContext(ctx, this.#controller.signal);
+    const onAbort = () => this.#stop();
     const outcome = new Promise<Outcome>((resolve) => (this.#settle = resolve));
-    this.settled = outcome.then((o) => (o.ok ? o.value : Promise.reject(o.error)));
+    // A signal may outlive this run (a hand-made context reused across runs): leave it clean.
+    this.settled = outcome.then((o) => {
+      ctx.signal.removeEventListener('abort', onAbort);
+      return o.ok ? o.value : Promise.reject(o.error);
+    });
     if (ctx.signal.aborted) this.#stop();
-    else ctx.signal.addEventListener('abort', () => this.#stop(), { once: true });
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
   }
 
   /** True once no run may start any more (stopped or failed). */
