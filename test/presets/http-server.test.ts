@@ -318,6 +318,27 @@ describe('httpServer', () => {
     await second;
   });
 
+  it('a factory still building when the stop comes does not hold the stop up', async () => {
+    const building = deferred<AbortSignal>();
+    const chief = new Chief();
+    const lock = deferred();
+    chief.setLocker(() => lock.promise);
+    const recorder = new EventRecorder();
+    chief.setEventHandler(recorder.handler);
+    chief.addWorker('api', httpServer({ host: '127.0.0.1', port: 0 }, {
+      init: (ctx) => {
+        building.resolve(ctx.signal);
+        return new Promise<RequestListener>(() => {}); // a database that never answers
+      },
+    }), { stopTimeoutMs: 10_000 });
+    const result = chief.run();
+    const signal = await building.promise;
+    lock.resolve();
+    expect(await result).toMatchObject({ graceful: true, failed: [], unstopped: [] });
+    expect(signal.aborted).toBe(true);
+    expect(recorder.of('http.listening')).toEqual([]);
+  });
+
   it('returns at once when stopped before it listened', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -20,7 +20,8 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => unk
 /**
  * Builds the request listener when the worker initializes (uwe's `NewServerWithInitFunc`):
  * open the database, build the app, then serve. `init` may be async; it is called once, and
- * again only when the restart policy includes `Restart.WithReInit`.
+ * again only when the restart policy includes `Restart.WithReInit`. A stop that comes while it
+ * is still building does not wait for it (`ctx.signal` tells it to give up).
  *
  * @example
  * ```ts
@@ -90,7 +91,7 @@ export function httpServer(config: HttpServerConfig, handler: RequestListener | 
     },
     async run(ctx) {
       if (ctx.signal.aborted) return undefined;
-      if (!listener) await build(ctx);
+      if (!listener && !(await untilAborted(build(ctx), ctx.signal))) return undefined;
       server = http.createServer(serverOptions(resolved));
       try {
         return await serve(server, resolved, listener!, ctx);
@@ -108,6 +109,29 @@ export function httpServer(config: HttpServerConfig, handler: RequestListener | 
     };
   }
   return worker;
+}
+
+/**
+ * Waits for `work` unless `signal` aborts first (false then): a factory still building when
+ * the stop comes must not hold the stop up. Its late outcome is dropped; it saw the signal.
+ */
+function untilAborted(work: Promise<void>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(!signal.aborted);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) resolve(false);
+        else reject(error);
+      },
+    );
+  });
 }
 
 function serverOptions(config: ResolvedHttpServerConfig): http.ServerOptions {
