@@ -1,6 +1,6 @@
 import { createActor, type Actor } from 'xstate';
 import { chiefMachine, type ChiefEmitted } from '../machines/chief.js';
-import type { WorkerSpec } from '../machines/chief-registry.js';
+import { firstRequiredFailedForGood, type WorkerSpec } from '../machines/chief-registry.js';
 import type { WorkerReport } from '../machines/worker.js';
 import { WorkerState } from '../machines/worker-state.js';
 import { noticeEvent, outcomeEvents, stoppedEvent } from './chief-notices.js';
@@ -168,9 +168,11 @@ export class ChiefRun {
     return states;
   }
 
+  /** Live until the Chief stops, escalates, or a worker not `optional` is `Failed` for good. */
   isLive(): boolean {
     if (!this.active) return false;
-    return this.#actor!.getSnapshot().context.escalation === undefined;
+    const { escalation, registry } = this.#actor!.getSnapshot().context;
+    return escalation === undefined && firstRequiredFailedForGood(registry) === undefined;
   }
 
   isReady(): boolean {
