@@ -5,12 +5,14 @@
  *   node --expose-gc --import tsx bench/run.ts [--out report.md]
  *
  * Lifecycle (bench/lifecycle.ts) always; the service socket benchmark when bench/socket.ts
- * exists and exports `runSocketBench`, else a note says it was skipped.
+ * exists and exports `runSocketBench`, else a note says it was skipped; the soak
+ * (bench/soak.ts: 30 s per mode, `--short` 5 s, `--soak-seconds N`).
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { runLifecycleBench } from './lifecycle.js';
+import { runSoakBench, soakOptionsFrom } from './soak.js';
 
 type Bench = () => Promise<string>;
 
@@ -27,6 +29,7 @@ async function main(args: string[]): Promise<void> {
   const benches: Array<{ name: string; run: Bench | string }> = [
     { name: 'lifecycle', run: () => runLifecycleBench() },
     { name: 'socket', run: await optionalBench('socket.ts', 'runSocketBench') },
+    { name: 'soak', run: () => runSoakBench(soakOptionsFrom(args)) },
   ];
   const sections = ['# uwe benchmarks'];
   let failed = false;
