@@ -128,4 +128,18 @@ describe('the Chief-wide restart limit', () => {
     expect(gaveUp(w.events)).toHaveLength(1);
     expect(w.events.find((e) => e.type === 'chief.escalating')?.fields).toMatchObject({ reason: 'restart-intensity' });
   });
+
+  it('under one-for-all, a failure past the limit gives up without announcing a group restart', async () => {
+    const w = await supervise({
+      chief: { strategy: 'one-for-all', maxRestarts: 1, withinMs: 60_000 },
+      workers: { a: { restart: Restart.OnFail, maxRestarts: Infinity } },
+      random: () => 0.5,
+    });
+    await w.advance(() => gaveUp(w.events).length > 0, 10_000);
+    await w.advance(() => false, 2_000);
+    expect(w.runs.a).toBe(2);
+    const ofA = w.events.filter((e) => e.worker === 'a').map((e) => e.type);
+    expect(ofA.slice(ofA.lastIndexOf('worker.state'))).toEqual(['worker.state', 'worker.crashed', 'worker.gave-up']);
+    expect(gaveUp(w.events)[0].fields).toMatchObject({ scope: 'chief', maxRestarts: 1, restarts: 1 });
+  });
 });
