@@ -173,15 +173,3 @@ export function historyOf(entry: RegistryEntry): RestartHistory | undefined {
   const snapshot = entry.ref?.getSnapshot() as { context?: { history?: RestartHistory } } | undefined;
   return snapshot?.context?.history;
 }
-
-/**
- * The first worker not marked `optional` that is `Failed` for good (it gave up, or will not be
- * restarted): the application cannot recover by itself, so it is not live.
- */
-export function firstRequiredFailedForGood(registry: Registry): string | undefined {
-  for (const name of registry.order) {
-    const entry = registry.entries.get(name)!;
-    if (!entry.spec.optional && entry.settled && entry.state === WorkerState.Failed) return name;
-  }
-  return undefined;
-}

@@ -1,6 +1,6 @@
 import { createActor, type Actor } from 'xstate';
 import { chiefMachine, type ChiefEmitted } from '../machines/chief.js';
-import { firstRequiredFailedForGood, type WorkerSpec } from '../machines/chief-registry.js';
+import type { WorkerSpec } from '../machines/chief-registry.js';
 import type { WorkerReport } from '../machines/worker.js';
 import { WorkerState } from '../machines/worker-state.js';
 import { noticeEvent, outcomeEvents, stoppedEvent } from './chief-notices.js';
@@ -172,7 +172,12 @@ export class ChiefRun {
   isLive(): boolean {
     if (!this.active) return false;
     const { escalation, registry } = this.#actor!.getSnapshot().context;
-    return escalation === undefined && firstRequiredFailedForGood(registry) === undefined;
+    if (escalation !== undefined) return false;
+    // Failed and settled: it gave up, or its policy does not restart it.
+    for (const entry of registry.entries.values()) {
+      if (!entry.spec.optional && entry.settled && entry.state === WorkerState.Failed) return false;
+    }
+    return true;
   }
 
   isReady(): boolean {
