@@ -5,8 +5,7 @@
  *   node --expose-gc --import tsx bench/run.ts [--out report.md]
  *
  * Lifecycle (bench/lifecycle.ts) always; the service socket benchmark when bench/socket.ts
- * exists and exports `runSocketBench`, else a note says it was skipped; the soak
- * (bench/soak.ts: 30 s per mode, `--short` 5 s, `--soak-seconds N`).
+ * exists and exports `runSocketBench`, else a note says it was skipped.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -29,8 +28,9 @@ async function main(args: string[]): Promise<void> {
   const benches: Array<{ name: string; run: Bench | string }> = [
     { name: 'lifecycle', run: () => runLifecycleBench() },
     { name: 'socket', run: await optionalBench('socket.ts', 'runSocketBench') },
-    { name: 'soak', run: () => runSoakBench(soakOptionsFrom(args)) },
   ];
+  // Last, as it is the longest: 3 x 32 s (`--short`: 3 x 7 s, `--soak-seconds N`).
+  benches.push({ name: 'soak', run: () => runSoakBench(soakOptionsFrom(args)) });
   const sections = ['# uwe benchmarks'];
   let failed = false;
   for (const { name, run } of benches) {
