@@ -142,6 +142,7 @@ describe('HTTP health through the Chief lifecycle', () => {
     expect(await code(base, '/livez', 'HEAD')).toBe(503);
     lock.resolve();
     await result;
+    expect(chief.healthSource().isLive()).toBe(false);
   });
 
   it('an optional worker that failed for good leaves livez 200', async () => {
