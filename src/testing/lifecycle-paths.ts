@@ -151,10 +151,10 @@ export function planPaths(graph: GraphModule, scenario: Scenario, input: WorkerM
   keyed.sort((a, b) => b.path.events.length - a.path.events.length);
   const kept: typeof keyed = [];
   for (const candidate of keyed) if (!kept.some((longer) => longer.key.startsWith(candidate.key))) kept.push(candidate);
-  // Shortest first, and a stop before a forced failure: the first broken rule is the plainest.
-  const fails = (path: PlannedPath) => path.names.filter((n) => n === 'FAIL').length;
+  // Paths without a forced failure first, shortest first: the first broken rule is the plainest.
+  const forced = (path: PlannedPath) => (path.names.includes('FAIL') ? 1 : 0);
   return kept
     .map((k) => k.path)
     .filter((path) => path.events.length > 0)
-    .sort((a, b) => a.events.length - b.events.length || fails(a) - fails(b));
+    .sort((a, b) => forced(a) - forced(b) || a.events.length - b.events.length);
 }
