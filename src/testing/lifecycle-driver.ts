@@ -154,7 +154,7 @@ export async function drivePath(path: PlannedPath, instance: Worker, settings: D
   /** Once aborted, a call settles within the stop timeout, and not with a non-Error. */
   const settleAfterAbort = async (call: Call) => {
     if (!(await wait(call, call.deadline! - Date.now()))) {
-      throw violation('settles-after-abort', `did not settle within ${settings.stopTimeoutMs} ms of ${call.abortedBy} (${call.kind} still pending)`);
+      throw violation('settles-after-abort', `${call.kind === 'init' ? 'init ' : ''}did not settle within ${settings.stopTimeoutMs} ms of ${call.abortedBy}`);
     }
     checkRejection(call);
   };
@@ -175,7 +175,7 @@ export async function drivePath(path: PlannedPath, instance: Worker, settings: D
     else {
       const [ms, rule, what]: [number, LifecycleRule, string] =
         call.kind === 'init' && !fault
-          ? [settings.startTimeoutMs, 'reaches-run', `did not reach Run within ${settings.startTimeoutMs} ms of START (init still pending)`]
+          ? [settings.startTimeoutMs, 'reaches-run', `did not reach Run within ${settings.startTimeoutMs} ms of START`]
           : [settings.faultTimeoutMs, 'fault-as-given', `was made by faults.${fault}, but not within ${settings.faultTimeoutMs} ms did its ${FAULT_VERB[fault as LifecycleFault]}`];
       if (!(await wait(call, ms))) throw violation(rule, what);
       checkRejection(call);
@@ -266,7 +266,7 @@ export async function drivePath(path: PlannedPath, instance: Worker, settings: D
     }
     const left = await leftAfter(tracker, settings.leakGraceMs);
     if (left.length > 0) {
-      throw violation('leaves-nothing-behind', `left ${describeKinds(left.map((l) => l.kind))} active after it settled (${left.map((l) => l.type).join(', ')})`);
+      throw violation('leaves-nothing-behind', `left ${describeKinds(left.map((l) => l.kind))} active after it settled`);
     }
     if (unhandled.length > 0) {
       throw violation('no-unhandled-rejection', `left an unhandled rejection (${describeValue(unhandled[0])})`, unhandled[0]);

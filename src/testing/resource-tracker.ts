@@ -60,7 +60,6 @@ export class ResourceTracker {
         this.#tree.delete(asyncId);
         this.#alive.delete(asyncId);
       },
-      promiseResolve: undefined,
     });
     this.#hook.enable();
   }
