@@ -31,12 +31,22 @@ interface Tracked {
   resource: unknown;
 }
 
-/** A resource the worker created and that is still active. */
+/**
+ * A resource the worker created and that is still active after it settled.
+ *
+ * @example
+ * ```ts
+ * // a connection kept open by a pool the worker shares with others: not its leak
+ * const ignoreLeft = (left: LeftResource) => left.kind === 'socket' && pool.owns(left.resource);
+ * ```
+ */
 export interface LeftResource {
   /** What it is, in words: `interval`, `timer`, `server`, `socket`, `child process`, ... */
   kind: string;
   /** The async_hooks type, e.g. `Timeout`, `TCPSERVERWRAP`. */
   type: string;
+  /** The async_hooks resource itself: the `Timeout`, or the native handle of a socket or process. */
+  resource: unknown;
 }
 
 /** Follows the async resources created by code run through {@link ResourceTracker.run}. */
@@ -74,10 +84,12 @@ export class ResourceTracker {
     return this.#promises.has(promise);
   }
 
-  /** What the worker created and is still active now. */
-  left(): LeftResource[] {
+  /** What the worker created and is still active now, but what `exclude` holds. */
+  left(exclude: ReadonlySet<unknown> = new Set()): LeftResource[] {
     const left: LeftResource[] = [];
     for (const [id, { type, resource }] of this.#alive) {
+      // A socket an agent hands out again shows as a `ReusedHandle` wrapping the real handle.
+      if (exclude.has(resource) || exclude.has((resource as { handle?: unknown } | null)?.handle)) continue;
       if (type === 'Timeout') {
         const timer = resource as { _destroyed?: boolean; _repeat?: number | null };
         // A fired or cleared timer may announce its destroy a little later: its flag is exact.
@@ -85,8 +97,8 @@ export class ResourceTracker {
           this.#alive.delete(id);
           continue;
         }
-        left.push({ kind: timer._repeat ? 'interval' : 'timer', type });
-      } else left.push({ kind: KINDS[type]!, type });
+        left.push({ kind: timer._repeat ? 'interval' : 'timer', type, resource });
+      } else left.push({ kind: KINDS[type]!, type, resource });
     }
     return left;
   }

@@ -5,6 +5,7 @@ import { resolveWorkerOptions } from '../runtime/worker-options.js';
 import { drivePath, type DriveSettings } from './lifecycle-driver.js';
 import { planPaths, SCENARIOS, walkInput, type LifecycleFault, type Scenario } from './lifecycle-paths.js';
 import { definedTransitions } from './machine-transitions.js';
+import type { LeftResource } from './resource-tracker.js';
 
 /**
  * How to make instances that fail in ways a worker cannot be told to fail. Each factory makes a
@@ -55,6 +56,12 @@ export interface LifecycleTestOptions {
   runForMs?: number;
   /** How long after settling the worker's sockets and handles get to finish closing. @default 250 */
   leakGraceMs?: number;
+  /**
+   * Resources left active that are not the worker's leak, e.g. a connection pool it shares with
+   * others. Idle keep-alive sockets of Node's global http/https agents are never counted.
+   * @default undefined (every one counts)
+   */
+  ignoreLeft?: (left: LeftResource) => boolean;
   /** What the worker sees as `ctx.values`. @default {} */
   values?: Record<string, unknown>;
   /** Factories of failing instances; the paths of a fault not given are skipped. @default {} */
@@ -163,6 +170,7 @@ export async function testWorkerLifecycle(makeWorker: () => Worker, options: Lif
     faultTimeoutMs: options.faultTimeoutMs ?? 5_000,
     runForMs: options.runForMs ?? 10,
     leakGraceMs: options.leakGraceMs ?? 250,
+    ignoreLeft: options.ignoreLeft,
   };
   const graph = await loadGraph();
   const report: LifecycleReport = { worker: name, paths: [], transitions: { covered: 0, total: 0, uncovered: [] }, skipped: [] };

@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -58,6 +60,16 @@ describe('testWorkerLifecycle: a worker that keeps the contract', () => {
     expect(walked).toContain('errorExit: START, RUN_ERROR, BACKOFF_ELAPSED, RUN_ERROR, BACKOFF_ELAPSED, RUN_ERROR -> Failed.gaveUp');
     expect(walked).toContain('exitsCleanly: START, RUN_DONE -> Stopped');
     expect(report.transitions.covered).toBeGreaterThan(plain.transitions.covered);
+  });
+
+  it('under Restart.Permanent, a run that returns by itself is restarted, up to maxRestarts', async () => {
+    const report = await testWorkerLifecycle(goodWorker, {
+      restart: Restart.Permanent,
+      faults: { exitsCleanly: () => ({ run: async () => undefined }) },
+    });
+    const walked = report.paths.filter((p) => p.scenario === 'exitsCleanly').map((p) => `${p.events.join(', ')} -> ${p.state}`);
+    expect(walked).toContain('START, RUN_DONE, BACKOFF_ELAPSED, RUN_DONE, BACKOFF_ELAPSED, RUN_DONE -> Stopped');
+    expect(walked).toContain('START, RUN_DONE, STOP -> Stopped');
   });
 
   it('passes init a context with a signal, the name and the values, and aborts that signal on a stop during init', async () => {
@@ -148,6 +160,63 @@ describe('testWorkerLifecycle: a worker that breaks a rule fails with a message 
     const error = await violation(testWorkerLifecycle(leaky, { name: 'api' }));
     expect(error.rule).toBe('leaves-nothing-behind');
     expect(error.message).toMatch(/left a server active after it settled \(path: /);
+  });
+
+  it('an unref\'d timer still alive counts: it is a leak all the same', async () => {
+    const unrefd = (): Worker => ({
+      async run(ctx) {
+        setTimeout(() => undefined, 60_000).unref();
+        await ctx.done;
+      },
+    });
+    await expect(testWorkerLifecycle(unrefd, { name: 't' })).rejects.toThrow(/^worker "t" left a timer active after it settled/);
+  });
+
+  it('a child process left running is named as a child process', async () => {
+    const children: ChildProcess[] = [];
+    cleanups.push(() => children.forEach((c) => c.kill('SIGKILL')));
+    const spawner = (): Worker => ({
+      async run(ctx) {
+        children.push(spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30_000)']));
+        await ctx.done;
+      },
+    });
+    const error = await violation(testWorkerLifecycle(spawner, { name: 'spawner' }));
+    expect(error.message).toMatch(/^worker "spawner" left a child process, 3 pipe or unix sockets active after it settled/);
+  });
+
+  it('a child process killed on abort and awaited is no leak', async () => {
+    const tidy = (): Worker => ({
+      async run(ctx) {
+        const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30_000)']);
+        ctx.signal.addEventListener('abort', () => child.kill());
+        await new Promise((resolve) => child.once('exit', resolve));
+      },
+    });
+    await expect(testWorkerLifecycle(tidy, { runForMs: 1 })).resolves.toBeDefined();
+  });
+
+  it('idle keep-alive sockets of Node\'s global http agent are the agent\'s, not a leak; ignoreLeft excuses others', async () => {
+    const server = http.createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      http.globalAgent.destroy();
+      server.close();
+    });
+    const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`;
+    const client = (agent?: http.Agent) => (): Worker => ({
+      async run(ctx) {
+        await new Promise((resolve) => http.get(url, { agent }, (res) => res.resume().on('end', resolve)));
+        await ctx.done;
+      },
+    });
+    await expect(testWorkerLifecycle(client())).resolves.toBeDefined();
+    // A private keep-alive agent never closed is the worker's own leak...
+    const mine = new http.Agent({ keepAlive: true });
+    cleanups.push(() => mine.destroy());
+    await expect(testWorkerLifecycle(client(mine))).rejects.toThrow(/left a socket/);
+    // ...unless the test says whose it is.
+    await expect(testWorkerLifecycle(client(mine), { ignoreLeft: (left) => left.kind === 'socket' || left.kind === 'timer' })).resolves.toBeDefined();
   });
 
   it('a normal instance whose run ends before it is stopped', async () => {
