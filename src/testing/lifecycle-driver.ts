@@ -76,6 +76,10 @@ const FAULT_VERB: Record<LifecycleFault, string> = {
   exitsCleanly: 'run returns by itself',
 };
 
+function madeBy(fault: LifecycleFault): string {
+  return `was made by faults.${fault} (${FAULT_VERB[fault]})`;
+}
+
 function settlementText(call: Call): string {
   const s = call.settled!;
   if (!s.ok) return `${call.kind} rejected with ${describeValue(s.error)}`;
@@ -177,9 +181,9 @@ export async function drivePath(path: PlannedPath, instance: Worker, settings: D
     if (call.abortedBy !== undefined) await settleAfterAbort(call);
     else {
       const [ms, rule, what]: [number, LifecycleRule, string] =
-        call.kind === 'init' && !fault
+        planned.type === 'INIT_DONE'
           ? [settings.startTimeoutMs, 'reaches-run', `did not reach Run within ${settings.startTimeoutMs} ms of START`]
-          : [settings.faultTimeoutMs, 'fault-as-given', `was made by faults.${fault}, but not within ${settings.faultTimeoutMs} ms did its ${FAULT_VERB[fault as LifecycleFault]}`];
+          : [settings.faultTimeoutMs, 'fault-as-given', `${madeBy(fault!)}, but did not fail within ${settings.faultTimeoutMs} ms`];
       if (!(await wait(call, ms))) throw violation(rule, what);
       checkRejection(call);
     }
@@ -202,8 +206,8 @@ export async function drivePath(path: PlannedPath, instance: Worker, settings: D
     }
     if (actual.type !== planned.type) {
       const cause = s.ok ? s.value : s.error;
-      if (!fault) throw violation('reaches-run', `did not reach Run: ${settlementText(call)}`, cause);
-      throw violation('fault-as-given', `was made by faults.${fault}, whose ${FAULT_VERB[fault]}, but ${settlementText(call)}`, cause);
+      if (planned.type === 'INIT_DONE') throw violation('reaches-run', `did not reach Run: ${settlementText(call)}`, cause);
+      throw violation('fault-as-given', `${madeBy(fault!)}, but ${settlementText(call)}`, cause);
     }
     return actual;
   };

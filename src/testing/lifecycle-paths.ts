@@ -20,7 +20,14 @@ import { workerMachine, type WorkerMachineEvent, type WorkerMachineInput, type W
  */
 export type LifecycleFault = 'initFails' | 'crashes' | 'errorExit' | 'exitsCleanly';
 
-/** Which kind of instance a path drives: a normal one, or one made by a fault factory. */
+/**
+ * Which kind of instance a path drives: a normal one, or one made by a fault factory.
+ *
+ * @example
+ * ```ts
+ * const crashed = report.paths.filter((p) => p.scenario === 'crashes');
+ * ```
+ */
 export type Scenario = 'normal' | LifecycleFault;
 
 export const SCENARIOS: readonly Scenario[] = ['normal', 'initFails', 'crashes', 'errorExit', 'exitsCleanly'];

@@ -68,7 +68,14 @@ export interface LifecycleTestOptions {
   faults?: LifecycleFaults;
 }
 
-/** One path as the kit walked it. */
+/**
+ * One path as the kit walked it.
+ *
+ * @example
+ * ```ts
+ * const path: WalkedPath = { scenario: 'normal', events: ['START', 'INIT_DONE', 'STOP', 'RUN_DONE'], state: 'Stopped' };
+ * ```
+ */
 export interface WalkedPath {
   /** `normal`, or the fault whose instance walked it. */
   scenario: Scenario;
@@ -78,7 +85,14 @@ export interface WalkedPath {
   state: string;
 }
 
-/** A path that was not walked, and why. */
+/**
+ * A path that was not walked, and why.
+ *
+ * @example
+ * ```ts
+ * const skipped: SkippedPath = { scenario: 'crashes', events: ['START', 'INIT_DONE', 'RUN_CRASH'], reason: 'no faults.crashes given' };
+ * ```
+ */
 export interface SkippedPath {
   scenario: Scenario;
   events: string[];

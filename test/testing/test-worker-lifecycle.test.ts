@@ -243,7 +243,18 @@ describe('testWorkerLifecycle: a worker that breaks a rule fails with a message 
       testWorkerLifecycle(goodWorker, { restart: Restart.OnFail, faults: { crashes: () => ({ run: async () => new Error('returned, not thrown') }) } }),
     );
     expect(error.rule).toBe('fault-as-given');
-    expect(error.message).toMatch(/was made by faults\.crashes, whose run throws or rejects, but run resolved to Error: returned, not thrown/);
+    expect(error.message).toMatch(/was made by faults\.crashes \(run throws or rejects\), but run resolved to Error: returned, not thrown/);
+  });
+
+  it('a fault instance that does not fail in time, and one whose normal init fails', async () => {
+    const never = (): Worker => ({ run: (ctx) => ctx.done });
+    await expect(
+      testWorkerLifecycle(goodWorker, { restart: Restart.OnFail, faultTimeoutMs: 50, faults: { crashes: never } }),
+    ).rejects.toThrow(/was made by faults\.crashes \(run throws or rejects\), but did not fail within 50 ms \(path: START, INIT_DONE; state: Run\.running\)/);
+    const badInit = (): Worker => ({ init: () => Promise.reject(new Error('no config')), run: async () => new Error('x') });
+    const error = await violation(testWorkerLifecycle(goodWorker, { faults: { errorExit: badInit } }));
+    expect(error.rule).toBe('reaches-run');
+    expect(error.message).toMatch(/did not reach Run: init rejected with Error: no config \(path: START; state: Initialized\.starting\)/);
   });
 
   it('a failure whose error forbids the restart the policy promises', async () => {
