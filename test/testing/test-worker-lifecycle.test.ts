@@ -250,7 +250,7 @@ describe('testWorkerLifecycle: a worker that breaks a rule fails with a message 
     const never = (): Worker => ({ run: (ctx) => ctx.done });
     await expect(
       testWorkerLifecycle(goodWorker, { restart: Restart.OnFail, faultTimeoutMs: 50, faults: { crashes: never } }),
-    ).rejects.toThrow(/was made by faults\.crashes \(run throws or rejects\), but did not fail within 50 ms \(path: START, INIT_DONE; state: Run\.running\)/);
+    ).rejects.toThrow(/was made by faults\.crashes \(run throws or rejects\), but did not fail within 50 ms \(path: START; state: Run\.running\)/);
     const badInit = (): Worker => ({ init: () => Promise.reject(new Error('no config')), run: async () => new Error('x') });
     const error = await violation(testWorkerLifecycle(goodWorker, { faults: { errorExit: badInit } }));
     expect(error.rule).toBe('reaches-run');
