@@ -90,9 +90,28 @@ function isAbortError(error: unknown): boolean {
   return error instanceof Error && error.name === 'AbortError';
 }
 
-/** Drives `path` against `instance`; throws {@link LifecycleViolationError} on a broken rule. */
-export async function drivePath(path: PlannedPath, instance: Worker, settings: DriveSettings): Promise<DrivenPath> {
+/** A fresh instance, made inside its own tracker so that what its constructor opens counts too. */
+export interface TrackedInstance {
+  tracker: ResourceTracker;
+  instance: Worker;
+}
+
+/** Makes an instance with `factory` inside a new tracker; a factory that throws leaves no tracker on. */
+export function trackedInstance(factory: () => Worker, check: (worker: unknown) => Worker): TrackedInstance {
   const tracker = new ResourceTracker();
+  try {
+    return { tracker, instance: check(tracker.run(factory)) };
+  } catch (error) {
+    tracker.dispose();
+    throw error;
+  }
+}
+
+/**
+ * Drives `path` against the tracked instance, and disposes of its tracker; throws
+ * {@link LifecycleViolationError} on a broken rule.
+ */
+export async function drivePath(path: PlannedPath, { tracker, instance }: TrackedInstance, settings: DriveSettings): Promise<DrivenPath> {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown, promise: Promise<unknown>) => {
     if (tracker.owns(promise)) unhandled.push(reason);

@@ -2,7 +2,7 @@ import { DEFAULT_STOP_TIMEOUT_MS, Restart, type RestartPolicy, type Worker } fro
 import { workerMachine } from '../machines/worker.js';
 import { isWorker } from '../runtime/worker.js';
 import { resolveWorkerOptions } from '../runtime/worker-options.js';
-import { drivePath, type DriveSettings } from './lifecycle-driver.js';
+import { drivePath, trackedInstance, type DriveSettings } from './lifecycle-driver.js';
 import { planPaths, SCENARIOS, walkInput, type LifecycleFault, type Scenario } from './lifecycle-paths.js';
 import { definedTransitions } from './machine-transitions.js';
 import type { LeftResource } from './resource-tracker.js';
@@ -132,10 +132,11 @@ async function loadGraph(): Promise<GraphModule> {
   }
 }
 
-function make(factory: () => Worker, label: string): Worker {
-  const worker = factory();
-  if (!isWorker(worker)) throw new TypeError(`testWorkerLifecycle: ${label} must return a worker (an object with run(ctx))`);
-  return worker;
+function checked(label: string): (worker: unknown) => Worker {
+  return (worker) => {
+    if (!isWorker(worker)) throw new TypeError(`testWorkerLifecycle: ${label} must return a worker (an object with run(ctx))`);
+    return worker;
+  };
 }
 
 /**
@@ -194,18 +195,23 @@ export async function testWorkerLifecycle(makeWorker: () => Worker, options: Lif
     const factory = scenario === 'normal' ? makeWorker : faults[scenario as LifecycleFault];
     if (factory !== undefined && typeof factory !== 'function') throw new TypeError(`testWorkerLifecycle: faults.${scenario} must be a function`);
     const label = scenario === 'normal' ? 'makeWorker()' : `faults.${scenario}()`;
-    const probe = factory ? make(factory, label) : undefined;
-    const hasInit: boolean = probe ? typeof probe.init === 'function' : scenario === 'initFails' || normalHasInit;
+    // The first instance tells whether the worker has init; it then walks the first path.
+    let first = factory ? trackedInstance(factory, checked(label)) : undefined;
+    const hasInit: boolean = first ? typeof first.instance.init === 'function' : scenario === 'initFails' || normalHasInit;
     if (scenario === 'normal') normalHasInit = hasInit;
-    if (scenario === 'initFails' && !hasInit) throw new TypeError('testWorkerLifecycle: faults.initFails() must return a worker with init');
+    if (scenario === 'initFails' && !hasInit) {
+      first?.tracker.dispose();
+      throw new TypeError('testWorkerLifecycle: faults.initFails() must return a worker with init');
+    }
     const input = walkInput(name, policy, hasInit);
     const plans = planPaths(graph, scenario, input);
     if (!factory) {
       for (const plan of plans) report.skipped.push({ scenario, events: plan.names, reason: `no faults.${scenario} given` });
       continue;
     }
-    for (const [index, plan] of plans.entries()) {
-      const instance = index === 0 ? probe! : make(factory, label);
+    for (const plan of plans) {
+      const instance = first ?? trackedInstance(factory, checked(label));
+      first = undefined;
       const driven = await drivePath(plan, instance, { ...settings, input });
       for (const key of driven.transitions) taken.add(key);
       report.paths.push({ scenario, events: driven.events, state: driven.state });

@@ -172,6 +172,18 @@ describe('testWorkerLifecycle: a worker that breaks a rule fails with a message 
     await expect(testWorkerLifecycle(unrefd, { name: 't' })).rejects.toThrow(/^worker "t" left a timer active after it settled/);
   });
 
+  it('what its constructor opened counts too: makeWorker() runs in the worker\'s async context', async () => {
+    class Poller {
+      readonly timer = setInterval(() => undefined, 1_000);
+      async run(ctx: { done: Promise<void> }) {
+        await ctx.done;
+      }
+    }
+    await expect(testWorkerLifecycle(() => new Poller() as unknown as Worker, { name: 'poller' })).rejects.toThrow(
+      /^worker "poller" left an interval active after it settled \(path: STOP; state: Stopped\)$/,
+    );
+  });
+
   it('a child process left running is named as a child process', async () => {
     const children: ChildProcess[] = [];
     cleanups.push(() => children.forEach((c) => c.kill('SIGKILL')));
