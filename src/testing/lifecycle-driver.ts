@@ -129,6 +129,16 @@ export async function drivePath(path: PlannedPath, { tracker, instance }: Tracke
   const names: string[] = [];
   const calls: Call[] = [];
   let current: Call | undefined;
+  /** The last settlement answered an abort. */
+  let answeredAbort = false;
+
+  /** The machine, in `snapshot`, waits for `call` to settle (e.g. Run.stopping for an aborted run). */
+  const waitsFor = (snapshot: WalkSnapshot, call: Call): boolean => {
+    const runId = snapshot.context.runId;
+    return call.kind === 'init'
+      ? snapshot.can({ type: 'INIT_DONE', runId }) || snapshot.can({ type: 'INIT_FAILED', runId, error: undefined })
+      : snapshot.can({ type: 'RUN_DONE', runId });
+  };
 
   const violation = (rule: LifecycleRule, what: string, cause?: unknown): LifecycleViolationError =>
     new LifecycleViolationError(
@@ -217,8 +227,10 @@ export async function drivePath(path: PlannedPath, { tracker, instance }: Tracke
           : s.value instanceof Error
             ? { type: 'RUN_ERROR', runId, error: s.value }
             : { type: 'RUN_DONE', runId };
-    const stopping = actor.getSnapshot().matches({ Run: 'stopping' });
-    if (stopping) {
+    // The answer to an abort: a run owes a clean stop; an aborted init may resolve or reject.
+    if (call.abortedBy !== undefined) {
+      answeredAbort = true;
+      if (call.kind === 'init') return actual;
       const clean = actual.type === 'RUN_DONE' || (actual.type === 'RUN_CRASH' && isAbortError(actual.error));
       if (!clean) throw violation('stops-cleanly', `did not stop cleanly after ${call.abortedBy}: ${settlementText(call)}`, s.ok ? s.value : s.error);
       return actual;
@@ -241,10 +253,11 @@ export async function drivePath(path: PlannedPath, { tracker, instance }: Tracke
     actor.send(event);
     const after = actor.getSnapshot() as WalkSnapshot;
     const running = (s: WalkSnapshot) => s.matches({ Initialized: 'starting' }) || s.matches('Run');
-    // Leaving init or run by a command (STOP, FAIL) aborts that call, and it owes a settlement.
+    // Leaving init or run by a command (STOP, FAIL) aborts that call, and it owes a settlement:
+    // awaited now, unless the machine waits for it (Run.stopping), when the path's next event is it.
     if (call && !call.settled && running(before) && !isSettlement(event.type)) {
       abort(call, eventName(event));
-      if (!after.matches({ Run: 'stopping' })) await settleAfterAbort(call);
+      if (!waitsFor(after, call)) await settleAfterAbort(call);
     }
     if (after.context.runId !== before.context.runId || (after.matches('Run') && !before.matches('Run'))) {
       if (after.matches({ Initialized: 'starting' })) start('init');
@@ -260,12 +273,14 @@ export async function drivePath(path: PlannedPath, { tracker, instance }: Tracke
     for (const [index, planned] of path.events.entries()) {
       // A settlement is named once it came: a message about waiting for it shows the path so far.
       if (!isSettlement(planned.type)) names.push(eventName(planned));
+      answeredAbort = false;
       const event = isSettlement(planned.type) ? await settlement(planned) : { ...planned };
       if (isSettlement(planned.type)) names.push(eventName(event));
       const before = coreKey(actor.getSnapshot());
       await step(event);
       const reached = coreKey(actor.getSnapshot());
-      if (reached !== path.keys[index]) {
+      // How an aborted call answered is the worker's choice (resolve, or reject with the abort), not a restart decision.
+      if (reached !== path.keys[index] && !answeredAbort) {
         const expected = path.keys[index]!.split(' ')[0];
         throw violation(
           'restart-policy',
@@ -278,8 +293,8 @@ export async function drivePath(path: PlannedPath, { tracker, instance }: Tracke
     if (actor.getSnapshot().can({ type: 'STOP' })) {
       names.push('STOP');
       await step({ type: 'STOP' });
-      if (actor.getSnapshot().matches({ Run: 'stopping' })) {
-        const settled = await settlement({ type: 'RUN_DONE', runId: 0 });
+      if (current && waitsFor(actor.getSnapshot(), current)) {
+        const settled = await settlement({ type: current.kind === 'init' ? 'INIT_DONE' : 'RUN_DONE', runId: 0 });
         names.push(eventName(settled));
         await step(settled);
       }

@@ -106,7 +106,8 @@ export function enabledEvents(scenario: Scenario, snapshot: WalkSnapshot): Worke
   if (scenario === 'normal' || snapshot.matches('Failed') || snapshot.matches('Exited')) {
     events.push({ type: 'START' }, { type: 'STOP' }, { type: 'FAIL', error: FORCED_ERROR });
   } else if (snapshot.matches('New')) events.push({ type: 'START' });
-  if (starting) {
+  // init settling, in `starting` or in any state of Initialized that waits for it (the machine says which).
+  if (snapshot.matches('Initialized')) {
     events.push(
       scenario === 'initFails' ? { type: 'INIT_FAILED', runId, error: PLANNED_ERROR } : { type: 'INIT_DONE', runId },
     );
