@@ -4,21 +4,23 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     cli: 'src/cli.ts',
+    testing: 'src/testing/index.ts',
     'bin/uwe': 'src/bin/uwe.ts',
     'presets/http': 'src/adapters/presets/http/index.ts',
     'presets/cron': 'src/adapters/presets/cron/index.ts',
   },
   format: ['esm', 'cjs'],
-  // Subpaths import the core as 'uwe', so `instanceof UweError` holds across entry points.
-  external: ['uwe'],
   dts: {
     entry: {
       index: 'src/index.ts',
       cli: 'src/cli.ts',
+      testing: 'src/testing/index.ts',
       'presets/http': 'src/adapters/presets/http/index.ts',
       'presets/cron': 'src/adapters/presets/cron/index.ts',
     },
   },
+  // Subpaths (uwe/testing, uwe/presets/*) use the core through the package itself: one Chief class, one UweError.
+  external: ['uwe'],
   target: 'node20',
   clean: true,
   sourcemap: true,
