@@ -1,6 +1,6 @@
 export { Chief } from './chief.js';
 export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './runtime/chief.js';
-export type { ChiefOptions, RunResult, ChiefAttachment, Clock } from './runtime/chief.js';
+export type { ChiefOptions, RunResult, ChiefAttachment, Clock, InspectionObserver } from './runtime/chief.js';
 export { WorkerPool } from './runtime/worker-pool.js';
 export type { WorkerPoolOptions } from './runtime/worker-pool.js';
 export type { Worker, WorkerContext } from './runtime/worker.js';
