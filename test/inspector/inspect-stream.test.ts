@@ -59,13 +59,13 @@ describe('the inspection stream (new Chief({ inspect }))', () => {
     const actors = events.filter((e) => e.type === '@xstate.actor').map((e) => e.actorRef);
     const roots = actors.filter((ref) => (ref as { _parent?: unknown })._parent === undefined);
     expect(roots).toHaveLength(2); // the Chief and the nested Chief, each a root actor
-    const ids = actors.map((ref) => (ref as { id: string }).id);
+    const ids = actors.map((ref) => (ref as unknown as { id: string }).id);
     for (const id of ['worker:a', 'worker:flaky', 'worker:ingest', 'worker:reader', 'worker:late']) expect(ids).toContain(id);
     // flaky's second incarnation is a new actor of the same tree
     expect(ids.filter((id) => id.startsWith('worker:flaky'))).toHaveLength(1);
 
     const flaky = events
-      .filter((e): e is Extract<InspectionEvent, { type: '@xstate.snapshot' }> => e.type === '@xstate.snapshot' && (e.actorRef as { id: string }).id === 'worker:flaky')
+      .filter((e): e is Extract<InspectionEvent, { type: '@xstate.snapshot' }> => e.type === '@xstate.snapshot' && (e.actorRef as unknown as { id: string }).id === 'worker:flaky')
       .map((e) => topState((e.snapshot as unknown as { value: unknown }).value));
     const path = flaky.filter((s, i) => s !== flaky[i - 1]);
     expect(path).toEqual(expect.arrayContaining(['Run', 'Failed']));
