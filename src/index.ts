@@ -77,3 +77,5 @@ export { createHealthServer, HealthListenError, renderMetrics } from './adapters
 export type { HealthServer, HealthServerAddress, HealthServerOptions as CreateHealthServerOptions } from './adapters/health/index.js';
 export type { HealthServerOptions, HealthServerHandle } from './adapters/health/attachment.js';
 export type { ServiceSocketOptions } from './adapters/socket/attachment.js';
+export { toMermaid, machineGraph } from './adapters/diagram/index.js';
+export type { StateGraph, StateGraphEdge, StateGraphNode } from './adapters/diagram/index.js';
