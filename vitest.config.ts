@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^uwe\/adapters\/inspector$/, replacement: fileURLToPath(new URL('./src/adapters/inspector/index.ts', import.meta.url)) },
       { find: /^uwe\/cli$/, replacement: fileURLToPath(new URL('./src/cli.ts', import.meta.url)) },
       { find: /^uwe$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],

@@ -79,3 +79,5 @@ export type { HealthServerOptions, HealthServerHandle } from './adapters/health/
 export type { ServiceSocketOptions } from './adapters/socket/attachment.js';
 export { toMermaid, machineGraph } from './adapters/diagram/index.js';
 export type { StateGraph, StateGraphEdge, StateGraphNode } from './adapters/diagram/index.js';
+export { InspectorListenError, DEFAULT_INSPECTOR_PORT } from './adapters/inspector/index.js';
+export type { InspectorHandle, InspectorOptions } from './adapters/inspector/index.js';
