@@ -63,15 +63,16 @@ describe.skipIf(!found)('the inspector page in headless Chromium', () => {
     await page.locator('#list .row[data-name="flaky"]').click();
     await page.locator('#chart-worker svg[data-current="Run"] .state.active[data-key="Run"]').waitFor();
     // Every state the chart highlights, in order (the detail pane is redrawn on each change).
+    // (through globalThis: the test is compiled without the DOM's types)
     await page.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { seen: string[] }).seen = seen;
+      const w = globalThis as any;
+      const seen: string[] = (w.seen = []);
       const note = () => {
-        const current = document.querySelector('#chart-worker svg')?.getAttribute('data-current');
+        const current = w.document.querySelector('#chart-worker svg')?.getAttribute('data-current');
         if (current && seen[seen.length - 1] !== current) seen.push(current);
       };
       note();
-      new MutationObserver(note).observe(document.getElementById('detail')!, { childList: true, subtree: true });
+      new w.MutationObserver(note).observe(w.document.getElementById('detail'), { childList: true, subtree: true });
     });
 
     process.kill(child.process.pid!, 'SIGUSR2');
@@ -80,12 +81,13 @@ describe.skipIf(!found)('the inspector page in headless Chromium', () => {
     await page.locator('#detail .cd', { hasText: /\d\.\d s/ }).waitFor();
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'inspector-failed.png'), fullPage: true });
+    // A function, not text: the page's Content-Security-Policy forbids eval.
     await page.waitForFunction(() => {
-      const seen = (window as unknown as { seen: string[] }).seen;
+      const seen = (globalThis as unknown as { seen: string[] }).seen;
       const failed = seen.indexOf('Failed');
       return failed > 0 && seen.indexOf('Run', failed) > failed;
     });
-    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    const seen = await page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen);
     expect(seen.slice(0, 3)).toEqual(['Run', 'Failed', 'Run']);
 
     const crashLine = page.locator('#log li[data-type="worker.crashed"]');
