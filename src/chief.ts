@@ -85,7 +85,7 @@ export class Chief extends SupervisorChief {
    */
   enableInspector(options: InspectorOptions = {}): InspectorHandle {
     if (this.#inspector) return this.#inspector;
-    const attachment = inspectorAttachment(this.healthSource(), () => this.events(), options, () => this.#app.name);
+    const attachment = inspectorAttachment(this.healthSource(), options, () => this.#app.name);
     this.attach(attachment);
     this.#inspector = attachment;
     return attachment;

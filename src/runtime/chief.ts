@@ -316,6 +316,7 @@ export class Chief implements Worker {
       counters: (name) => this.#run?.counters(name),
       onChange: (listener) => this.#changeListeners.add(listener),
       publish: this.#publish,
+      onEvent: (listener) => this.#hub.addSink(listener),
     });
   }
 

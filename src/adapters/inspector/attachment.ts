@@ -1,6 +1,5 @@
 import type { ChiefAttachment } from '../../runtime/chief-options.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
-import type { ChiefEvent } from '../../runtime/events.js';
 import type { HealthSource } from '../../runtime/health-source.js';
 import { createInspectorServer, type InspectorServer } from './server.js';
 
@@ -54,12 +53,11 @@ export function checkInspectorOptions(options: InspectorOptions): void {
  *
  * @example
  * ```ts
- * chief.attach(inspectorAttachment(chief.healthSource(), () => chief.events(), { port: 0 }, 'billing'));
+ * chief.attach(inspectorAttachment(chief.healthSource(), { port: 0 }, () => 'billing'));
  * ```
  */
 export function inspectorAttachment(
   source: HealthSource,
-  events: () => AsyncIterable<ChiefEvent>,
   options: InspectorOptions,
   title: () => string,
 ): ChiefAttachment & InspectorHandle {
@@ -71,7 +69,7 @@ export function inspectorAttachment(
       return server?.url;
     },
     async start() {
-      server = createInspectorServer({ source, events, title: title(), ...options });
+      server = createInspectorServer({ source, title: title(), ...options });
       await server.listen();
     },
     async stop() {

@@ -40,7 +40,7 @@ dl.info { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; 
 dl.info dt { color: var(--muted); } dl.info dd { margin: 0; }
 .reason { color: var(--failed); }
 .chartbox { overflow: auto; border: 1px solid var(--line); border-radius: 6px; background: var(--panel); margin: 6px 0; }
-svg.chart { display: block; min-width: 520px; width: 100%; height: auto; max-height: 520px; }
+svg.chart { display: block; width: 100%; height: auto; max-height: 520px; }
 svg .state rect { fill: var(--bg); stroke: var(--muted); stroke-width: 1.2; }
 svg .state.compound > rect { fill: var(--panel); }
 svg .state.active > rect { fill: var(--active); stroke: var(--fg); stroke-width: 2.5; }

@@ -26,14 +26,12 @@ const MAX_PAGES = 32;
  *
  * @example
  * ```ts
- * const options: InspectorServerOptions = { source: chief.healthSource(), events: () => chief.events(), port: 0 };
+ * const options: InspectorServerOptions = { source: chief.healthSource(), port: 0 };
  * ```
  */
 export interface InspectorServerOptions {
-  /** States, counters and phase of the Chief. */
+  /** States, counters, phase and events of the Chief (`chief.healthSource()`; it must have `onEvent`). */
   source: HealthSource;
-  /** A fresh reader of the Chief's events (`() => chief.events()`). */
-  events: () => AsyncIterable<ChiefEvent>;
   /** TCP port; 0 picks a free one. @default 7357 */
   port?: number;
   /** Interface to bind; anything but loopback needs a token. @default '127.0.0.1' */
@@ -51,7 +49,7 @@ export interface InspectorServerOptions {
  *
  * @example
  * ```ts
- * const inspector = createInspectorServer({ source: chief.healthSource(), events: () => chief.events() });
+ * const inspector = createInspectorServer({ source: chief.healthSource() });
  * console.log(await inspector.listen()); // http://127.0.0.1:7357/
  * ```
  */
@@ -71,20 +69,21 @@ const MACHINES = JSON.stringify({ worker: machineGraph(workerMachine), chief: ma
  *
  * @example
  * ```ts
- * const server = createInspectorServer({ source, events: () => chief.events(), port: 0 });
+ * const server = createInspectorServer({ source: chief.healthSource(), port: 0 });
  * const url = await server.listen();
  * await server.close();
  * ```
  */
 export function createInspectorServer(options: InspectorServerOptions): InspectorServer {
   const { source } = options;
+  if (typeof source?.onEvent !== 'function') throw new TypeError('createInspectorServer: source.onEvent is not a function (pass chief.healthSource())');
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? DEFAULT_INSPECTOR_PORT;
   const token = resolveToken(host, options.token);
   const title = options.title ?? 'uwe';
   const pages = new Set<Page>();
   let model: InspectorModel | undefined;
-  let reader: AsyncIterator<ChiefEvent> | undefined;
+  let unsubscribe: (() => void) | undefined;
   let ticker: ReturnType<typeof setInterval> | undefined;
   let url: string | undefined;
   let started = false;
@@ -160,15 +159,13 @@ export function createInspectorServer(options: InspectorServerOptions): Inspecto
     for (const page of pages) send(page, payload);
   }
 
-  async function readEvents(iterator: AsyncIterator<ChiefEvent>): Promise<void> {
+  /** Every event, synchronously (a buffered reader would drop events when 1,000 workers start at once). */
+  function onEvent(event: ChiefEvent): void {
     try {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        model!.apply(next.value);
-      }
+      model!.apply(event);
     } catch (error) {
-      report('inspector.error', 'error', 'inspector stopped reading events', error);
+      // Never the Chief's problem: the page is told to start over.
+      if (event.type !== 'inspector.error') report('inspector.error', 'error', 'inspector could not apply an event', error);
     }
   }
 
@@ -193,8 +190,7 @@ export function createInspectorServer(options: InspectorServerOptions): Inspecto
           const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
           url = `http://${shown}:${info.port}/${token ? `?token=${encodeURIComponent(token)}` : ''}`;
           model = new InspectorModel(source);
-          reader = options.events()[Symbol.asyncIterator]();
-          void readEvents(reader);
+          unsubscribe = source.onEvent!(onEvent);
           ticker = setInterval(tick, UPDATE_INTERVAL_MS);
           ticker.unref();
           report('inspector.listening', 'info', `inspector listening on ${url}${isLoopback(host) ? '' : ' (token required)'}`);
@@ -205,7 +201,7 @@ export function createInspectorServer(options: InspectorServerOptions): Inspecto
     close() {
       closing ??= new Promise<void>((resolve) => {
         if (ticker) clearInterval(ticker);
-        void reader?.return?.();
+        unsubscribe?.();
         for (const page of pages) page.res.end();
         if (!server.listening) return resolve();
         server.close(() => {
