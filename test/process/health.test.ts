@@ -12,7 +12,7 @@ beforeAll(ensureBuilt, 120_000);
 
 let seq = 0;
 function demo(name = `demo-${process.pid}-${++seq}`, env: Record<string, string> = {}) {
-  const child = new Child('examples/dummy.ts', { APP_NAME: name, HEALTH_PORT: '0', TICK_MS: '200', ...env });
+  const child = new Child('examples/dummy.ts', { APP_NAME: name, HEALTH_PORT: '0', INSPECT_PORT: '0', TICK_MS: '200', ...env });
   children.push(child);
   return { child, name, socket: `/tmp/_uwe_${name}.socket` };
 }
