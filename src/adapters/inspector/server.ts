@@ -176,8 +176,12 @@ export function createInspectorServer(options: InspectorServerOptions): Inspecto
     listen() {
       if (started) return Promise.reject(new InspectorListenError('listen() may be called once'));
       started = true;
+      // The picture starts before the page listens, so it misses nothing of the run.
+      model = new InspectorModel(source);
+      unsubscribe = source.onEvent!(onEvent);
       return new Promise<string>((resolve, reject) => {
         const onError = (error: Error) => {
+          unsubscribe?.();
           const failure = new InspectorListenError(`inspector could not listen on ${host}:${port}`, { cause: error });
           report('inspector.error', 'error', failure.message, error);
           reject(failure);
@@ -189,8 +193,6 @@ export function createInspectorServer(options: InspectorServerOptions): Inspecto
           const info = server.address() as AddressInfo;
           const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
           url = `http://${shown}:${info.port}/${token ? `?token=${encodeURIComponent(token)}` : ''}`;
-          model = new InspectorModel(source);
-          unsubscribe = source.onEvent!(onEvent);
           ticker = setInterval(tick, UPDATE_INTERVAL_MS);
           ticker.unref();
           report('inspector.listening', 'info', `inspector listening on ${url}${isLoopback(host) ? '' : ' (token required)'}`);
