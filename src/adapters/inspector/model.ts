@@ -82,6 +82,13 @@ const FAILURES: Record<string, true> = {
  * The inspector's picture of a Chief's tree, built from its events. Applying an event is O(1)
  * and only marks what changed; `takeUpdate()` (called at most a few times a second) collects
  * the changes, so a restart storm costs the Chief nothing but the bookkeeping.
+ *
+ * @example
+ * ```ts
+ * const model = new InspectorModel(chief.healthSource());
+ * chief.healthSource().onEvent?.((event) => model.apply(event));
+ * setInterval(() => send(model.takeUpdate()), 100);
+ * ```
  */
 export class InspectorModel {
   readonly #workers = new Map<string, WorkerView>();

@@ -12,7 +12,14 @@ import { pageHtml } from './page-html.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
 
-/** The port `enableInspector()` listens on unless told otherwise. */
+/**
+ * The port `enableInspector()` listens on unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * chief.enableInspector({ port: DEFAULT_INSPECTOR_PORT + 1 });
+ * ```
+ */
 export const DEFAULT_INSPECTOR_PORT = 7357;
 /** Updates per second at most, per page. */
 const UPDATE_INTERVAL_MS = 100;
