@@ -41,7 +41,7 @@ describe.skipIf(!found)('the inspector page in headless Chromium', () => {
       INSPECT_PORT: '0',
       HEALTH_PORT: '0',
       CRASH_EVERY_MS: '0',
-      CRASH_BACKOFF_MS: '1500',
+      CRASH_BACKOFF_MS: '3000',
     });
     cleanups.push(() => child.process.kill('SIGKILL'));
     await child.waitFor('inspector: http', 60_000);
