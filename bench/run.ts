@@ -12,6 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { runInspectBench } from './inspect.js';
 import { runLifecycleBench } from './lifecycle.js';
+import { runSoakBench, soakOptionsFrom } from './soak.js';
 
 type Bench = () => Promise<string>;
 
@@ -30,6 +31,8 @@ async function main(args: string[]): Promise<void> {
     { name: 'inspect', run: () => runInspectBench() },
     { name: 'socket', run: await optionalBench('socket.ts', 'runSocketBench') },
   ];
+  // Last, as it is the longest: 3 x 32 s (`--short`: 3 x 7 s, `--soak-seconds N`).
+  benches.push({ name: 'soak', run: () => runSoakBench(soakOptionsFrom(args)) });
   const sections = ['# uwe benchmarks'];
   let failed = false;
   for (const { name, run } of benches) {

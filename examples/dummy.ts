@@ -1,25 +1,8 @@
 // The demo: the seed's dummy ticker, a worker that crashes now and then and restarts with
 // backoff, and a nested Chief, with the inspector page on (its URL is printed at start).
 // Run it: npm run demo   (stop with Ctrl-C; `kill -USR2 <pid>` makes the flaky worker crash now)
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Chief, Restart, stdLogEventHandler, type Worker, type WorkerContext } from 'uwe';
-
-class Dummy implements Worker {
-  constructor(private readonly periodMs: number) {}
-
-  async init(): Promise<void> {
-    console.log('dummy: init');
-  }
-
-  async run(ctx: WorkerContext): Promise<void> {
-    let tick = 0;
-    while (!ctx.signal.aborted) {
-      console.log(`${ctx.name}: tick ${++tick}`);
-      await sleep(this.periodMs, undefined, { signal: ctx.signal }).catch(() => {});
-    }
-    console.log(`${ctx.name}: goodbye`);
-  }
-}
+import { Dummy } from './dummy-worker.js';
 
 /** Crashes every `everyMs` (0: never) and whenever the process gets SIGUSR2. */
 class Flaky implements Worker {
