@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     cli: 'src/cli.ts',
     testing: 'src/testing/index.ts',
+    'adapters/inspector': 'src/adapters/inspector/index.ts',
     'bin/uwe': 'src/bin/uwe.ts',
     'presets/http': 'src/adapters/presets/http/index.ts',
     'presets/cron': 'src/adapters/presets/cron/index.ts',
@@ -15,11 +16,12 @@ export default defineConfig({
       index: 'src/index.ts',
       cli: 'src/cli.ts',
       testing: 'src/testing/index.ts',
+      'adapters/inspector': 'src/adapters/inspector/index.ts',
       'presets/http': 'src/adapters/presets/http/index.ts',
       'presets/cron': 'src/adapters/presets/cron/index.ts',
     },
   },
-  // Subpaths (uwe/testing, uwe/presets/*) use the core through the package itself: one Chief class, one UweError.
+  // Subpaths (uwe/testing, uwe/adapters/inspector, uwe/presets/*) use the core through the package itself: one Chief class, one UweError.
   external: ['uwe'],
   target: 'node20',
   clean: true,

@@ -49,6 +49,9 @@ export type ChiefEventType =
   | 'health.closed'
   | 'health.error'
   | 'http.listening'
+  | 'inspector.listening'
+  | 'inspector.closed'
+  | 'inspector.error'
   | 'custom';
 
 /**
