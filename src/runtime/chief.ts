@@ -13,6 +13,7 @@ import { EventHub } from './event-hub.js';
 import { createEvent, type ChiefEvent, type EventHandler } from './events.js';
 import { chiefHealthSource, type HealthSource } from './health-source.js';
 import { runNested } from './nested-run.js';
+import { ChiefMailboxes, mailboxRouter } from './mailbox/chief-mailboxes.js';
 import { exitAfterStop } from './process-exit.js';
 import { RunWaiters } from './run-waiters.js';
 import { runLocker, type Locker } from './signal-locker.js';
@@ -37,10 +38,10 @@ export type { ChiefAttachment, ChiefOptions, Clock, RunResult } from './chief-op
  * const result = await chief.run();   // resolves after SIGTERM/SIGINT and the shutdown
  * ```
  */
-export class Chief implements Worker {
+export class Chief extends ChiefMailboxes implements Worker {
   readonly #options: ResolvedChiefOptions;
   readonly #specs = new WorkerSpecs(
-    (name, worker) => toExec(name, worker, this.#workerValues, this.#workerParentEvents),
+    (name, worker) => toExec(name, worker, this.#workerValues, this.#workerParentEvents, mailboxRouter(this)),
     // A nested Chief needs its own force-stop time to stop its tree; the usual 5 s worker stop
     // timeout would abandon it half-way, so unless told otherwise it gets that time and a second.
     (worker) => (worker instanceof Chief ? worker.#options.forceStopTimeoutMs + 1_000 : undefined),
@@ -62,6 +63,8 @@ export class Chief implements Worker {
   readonly #workerParentEvents = (): EventHandler | undefined => (this.#hub.listening ? this.#publish : undefined);
 
   constructor(options: ChiefOptions = {}) {
+    super();
+    mailboxRouter(this).bind(this.#specs.map, this.#publish);
     this.#options = resolveChiefOptions(options);
     this.#hub = new EventHub(this.#options.eventBufferSize);
   }
@@ -312,6 +315,7 @@ export class Chief implements Worker {
       isReady: () => this.#run?.isReady(),
       names: () => this.#specs.map.keys(),
       counters: (name) => this.#run?.counters(name),
+      mailboxes: () => mailboxRouter(this).counters(),
       onChange: (listener) => this.#changeListeners.add(listener),
       publish: this.#publish,
     });
@@ -386,6 +390,7 @@ export class Chief implements Worker {
       publish: this.#publish,
       notifyChange: () => this.#changeListeners.notify(this.#publish),
       forget: (name) => this.#specs.forget(name),
+      mailboxes: mailboxRouter(this),
     };
   }
 

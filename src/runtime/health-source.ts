@@ -1,5 +1,6 @@
 import type { WorkerState } from '../machines/worker-state.js';
 import type { ChiefEvent } from './events.js';
+import type { MailboxCounters } from './mailbox/router.js';
 
 /**
  * Where a Chief is in its own life: `idle -> starting -> running -> stopping -> stopped`.
@@ -75,6 +76,8 @@ export interface HealthSource {
   isReady(): boolean;
   /** Restart and failure counters per worker. */
   getCounters(): Record<string, WorkerCounters>;
+  /** Depth, delivered and dropped counts of every worker mailbox in use (counts, never messages). */
+  getMailboxCounters?(): Record<string, MailboxCounters>;
   /** Calls `listener` after any change of a worker state or of the phase; returns an unsubscribe. */
   onChange(listener: () => void): () => void;
   /** Reports an event through the Chief's event handler / stream. */
@@ -89,6 +92,7 @@ export interface HealthView {
   isReady(): boolean | undefined;
   names(): Iterable<string>;
   counters(name: string): WorkerCounters | undefined;
+  mailboxes?(): Record<string, MailboxCounters>;
   onChange(listener: () => void): () => void;
   publish(event: ChiefEvent): void;
 }
@@ -105,6 +109,7 @@ export function chiefHealthSource(view: HealthView): HealthSource {
       for (const name of view.names()) counters[name] = view.counters(name) ?? { restarts: 0, failures: 0 };
       return counters;
     },
+    getMailboxCounters: () => view.mailboxes?.() ?? {},
     onChange: (listener) => view.onChange(listener),
     report: (event) => view.publish(event),
   };

@@ -1,5 +1,7 @@
 import type { WorkerExec } from '../machines/worker.js';
 import type { EventHandler } from './events.js';
+import { detachedRouter, type MailboxRouter } from './mailbox/router.js';
+import { WorkerMailbox } from './mailbox/worker-mailbox.js';
 import type { Worker, WorkerContext } from './worker.js';
 
 /** Where a nested Chief finds its parent's event sink on the context it runs with. */
@@ -19,12 +21,14 @@ export function createWorkerContext(
   signal: AbortSignal,
   values: Readonly<Record<string, unknown>>,
   parentEvents?: EventHandler,
+  mailboxes: MailboxRouter = detachedRouter(),
 ): ChiefWorkerContext {
   let done: Promise<void> | undefined;
   const ctx = {
     name,
     signal,
     values,
+    mailbox: new WorkerMailbox(mailboxes, name, signal),
     get done(): Promise<void> {
       done ??= signal.aborted
         ? Promise.resolve()
@@ -46,10 +50,11 @@ export function toExec(
   worker: Worker,
   values: () => Readonly<Record<string, unknown>>,
   parentEvents?: () => EventHandler | undefined,
+  mailboxes?: MailboxRouter,
 ): WorkerExec {
   return typeof worker.init === 'function'
-    ? new ExecWithInit(name, worker, values, parentEvents)
-    : new Exec(name, worker, values, parentEvents);
+    ? new ExecWithInit(name, worker, values, parentEvents, mailboxes)
+    : new Exec(name, worker, values, parentEvents, mailboxes);
 }
 
 class Exec implements WorkerExec {
@@ -58,10 +63,11 @@ class Exec implements WorkerExec {
     readonly worker: Worker,
     readonly values: () => Readonly<Record<string, unknown>>,
     readonly parentEvents: (() => EventHandler | undefined) | undefined,
+    readonly mailboxes?: MailboxRouter,
   ) {}
 
   run(signal: AbortSignal): unknown {
-    return this.worker.run(createWorkerContext(this.name, signal, this.values(), this.parentEvents?.()));
+    return this.worker.run(createWorkerContext(this.name, signal, this.values(), this.parentEvents?.(), this.mailboxes));
   }
 }
 

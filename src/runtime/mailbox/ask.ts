@@ -1,0 +1,68 @@
+import type { Clock } from '../chief-options.js';
+import { AskDroppedError, AskTimeoutError } from './errors.js';
+import type { PendingAsk } from './message.js';
+
+/** Reports a reply nobody waited for any more. */
+export type LateReply = (ask: Ask) => void;
+
+/**
+ * One `ask` waiting for its reply: settles once, by the reply, the timeout, or the loss of
+ * the request (then at once, not at the timeout).
+ */
+export class Ask implements PendingAsk {
+  #resolve: ((value: unknown) => void) | undefined;
+  #reject: (error: unknown) => void;
+  #timer: unknown;
+
+  constructor(
+    readonly sender: string,
+    readonly target: string,
+    readonly kind: string,
+    readonly timeoutMs: number,
+    readonly late: LateReply,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+    clock: Pick<Clock, 'setTimeout' | 'clearTimeout'> | undefined,
+    readonly onSettle?: (ask: Ask) => void,
+  ) {
+    this.#resolve = resolve;
+    this.#reject = reject;
+    const fire = () => this.fail(new AskTimeoutError(target, timeoutMs));
+    this.#timer = clock ? clock.setTimeout(fire, timeoutMs) : setTimeout(fire, timeoutMs);
+    this.clock = clock;
+  }
+
+  readonly clock: Pick<Clock, 'setTimeout' | 'clearTimeout'> | undefined;
+
+  get settled(): boolean {
+    return this.#resolve === undefined;
+  }
+
+  answer(value: unknown): boolean {
+    const resolve = this.#resolve;
+    if (resolve === undefined) {
+      this.late(this);
+      return false;
+    }
+    this.#end();
+    resolve(value);
+    return true;
+  }
+
+  lost(reason: 'overflow' | 'undelivered'): void {
+    this.fail(new AskDroppedError(this.target, reason));
+  }
+
+  fail(error: unknown): void {
+    if (this.#resolve === undefined) return;
+    this.#end();
+    this.#reject(error);
+  }
+
+  #end(): void {
+    this.#resolve = undefined;
+    if (this.clock) this.clock.clearTimeout(this.#timer);
+    else clearTimeout(this.#timer as ReturnType<typeof setTimeout>);
+    this.onSettle?.(this);
+  }
+}
