@@ -64,7 +64,7 @@ export class Chief extends ChiefMailboxes implements Worker {
 
   constructor(options: ChiefOptions = {}) {
     super();
-    mailboxRouter(this).bind(this.#specs.map, this.#publish);
+    mailboxRouter(this).bind(this.#specs.map, this.#publish, () => this.#hub.listening);
     this.#options = resolveChiefOptions(options);
     this.#hub = new EventHub(this.#options.eventBufferSize);
   }

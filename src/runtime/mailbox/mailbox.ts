@@ -60,8 +60,9 @@ export class Mailbox {
       reader.hand(message);
       return true;
     }
-    const { capacity, overflow } = this.settings;
+    const capacity = this.settings.capacity;
     if (this.#size >= capacity) {
+      const overflow = this.settings.overflow;
       if (overflow !== 'drop-oldest') {
         this.hooks.dropped(this, message, overflow);
         return false;

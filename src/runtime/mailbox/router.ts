@@ -53,9 +53,12 @@ interface WithMailbox {
 export class MailboxRouter implements MailboxHooks {
   #specs: ReadonlyMap<string, WorkerSpec> = new Map();
   #publish: (event: ChiefEvent) => void = () => {};
+  #listening: () => boolean = () => false;
   #phase: 'before' | 'running' | 'after' = 'before';
   #run: MailboxRunView | undefined;
   readonly #boxes = new Map<string, Mailbox>();
+  #lastName: string | undefined;
+  #lastBox: Mailbox | undefined;
   #disabled = false;
   #broker: MailboxBroker | undefined;
   #asks: Map<number, Ask> | undefined;
@@ -64,9 +67,15 @@ export class MailboxRouter implements MailboxHooks {
   readonly #reasons = new WeakMap<Mailbox, { reason: Reason; sender: string }>();
 
   /** Connects the router to its Chief's registered workers and event outlet. */
-  bind(specs: ReadonlyMap<string, WorkerSpec>, publish: (event: ChiefEvent) => void): void {
+  bind(specs: ReadonlyMap<string, WorkerSpec>, publish: (event: ChiefEvent) => void, listening: () => boolean): void {
     this.#specs = specs;
     this.#publish = publish;
+    this.#listening = listening;
+  }
+
+  /** Events are only built when someone listens; the counters are kept either way. */
+  #emit(init: Parameters<typeof createEvent>[0]): void {
+    if (this.#listening()) this.#publish(createEvent(init));
   }
 
   disable(): void {
@@ -85,6 +94,7 @@ export class MailboxRouter implements MailboxHooks {
 
   beginRun(view: MailboxRunView): void {
     if (this.#phase === 'after') this.#boxes.clear();
+    this.#lastName = undefined;
     this.#phase = 'running';
     this.#run = view;
   }
@@ -131,6 +141,7 @@ export class MailboxRouter implements MailboxHooks {
     if (box === undefined) return;
     if (!box.closed) this.#close(box);
     this.#boxes.delete(name);
+    this.#lastName = undefined;
   }
 
   counters(): Record<string, MailboxCounters> {
@@ -201,8 +212,14 @@ export class MailboxRouter implements MailboxHooks {
   // ---- internals ---------------------------------------------------------------------------
 
   #box(name: string): Mailbox | undefined {
+    // One entry of cache: a sender usually sends to the same target many times in a row.
+    if (name === this.#lastName) return this.#lastBox;
     let box = this.#boxes.get(name);
-    if (box !== undefined) return box;
+    if (box !== undefined) {
+      this.#lastName = name;
+      this.#lastBox = box;
+      return box;
+    }
     const spec = this.#specs.get(name) as (WorkerSpec & WithMailbox) | undefined;
     if (spec === undefined) return undefined;
     box = new Mailbox(name, spec.mailbox ?? DEFAULT_MAILBOX_SETTINGS, this);
@@ -214,15 +231,13 @@ export class MailboxRouter implements MailboxHooks {
   #deliver(message: Message): Status {
     const box = this.#box(message.target);
     if (box === undefined) {
-      this.#publish(
-        createEvent({
+      this.#emit({
           type: 'mailbox.unknown-target',
           level: 'warn',
           worker: message.sender,
           message: `message to unknown worker "${message.target}"`,
           fields: { sender: message.sender, target: message.target, kind: message.kind },
-        }),
-      );
+        });
       return UNKNOWN;
     }
     if (box.closed) {
@@ -246,16 +261,14 @@ export class MailboxRouter implements MailboxHooks {
     try {
       this.#broker!.publish(message);
     } catch (error) {
-      this.#publish(
-        createEvent({
+      this.#emit({
           type: 'mailbox.broker-failed',
           level: 'error',
           worker: sender,
           message: `the mailbox broker refused a message to "${target}"`,
           fields: { sender, target, kind },
           error,
-        }),
-      );
+        });
       throw new MailboxBrokerError(target, error);
     }
     return true;
@@ -263,9 +276,7 @@ export class MailboxRouter implements MailboxHooks {
 
   #fromBroker(message: BrokerMessage): void {
     if (typeof message !== 'object' || message === null || typeof message.target !== 'string' || typeof message.sender !== 'string') {
-      this.#publish(
-        createEvent({ type: 'mailbox.broker-failed', level: 'error', message: 'the mailbox broker delivered something that is not a message', fields: {} }),
-      );
+      this.#emit({ type: 'mailbox.broker-failed', level: 'error', message: 'the mailbox broker delivered something that is not a message', fields: {} });
       return;
     }
     const kind = typeof message.kind === 'string' ? message.kind : 'message';
@@ -297,15 +308,13 @@ export class MailboxRouter implements MailboxHooks {
   readonly #lateReply = (ask: Ask): void => this.#reportLate(ask.sender, ask.target, ask.kind);
 
   #reportLate(sender: string, target: string, kind: string): void {
-    this.#publish(
-      createEvent({
+    this.#emit({
         type: 'mailbox.reply-failed',
         level: 'warn',
         worker: target,
         message: `reply to "${sender}" came after its ask ended`,
         fields: { sender, target, kind },
-      }),
-    );
+      });
   }
 
   #close(box: Mailbox): void {
@@ -316,15 +325,13 @@ export class MailboxRouter implements MailboxHooks {
     const left = box.drain();
     if (left.length === 0) return;
     for (const message of left) message.pending()?.lost('undelivered');
-    this.#publish(
-      createEvent({
+    this.#emit({
         type: 'mailbox.undelivered',
         level: 'warn',
         worker: box.name,
         message: `${left.length} message(s) left unread when the worker stopped`,
         fields: { count: left.length, delivered: box.delivered, dropped: box.dropped },
-      }),
-    );
+      });
   }
 
   #countDrop(box: Mailbox, reason: Reason, sender: string): void {
@@ -355,8 +362,7 @@ export class MailboxRouter implements MailboxHooks {
     const { reason, sender } = this.#reasons.get(box) ?? { reason: 'closed', sender: '' };
     // A refused send is not lost (the sender got false and still has it, e.g. to wait with
     // whenWritable): reported at debug level; a real loss at warn.
-    this.#publish(
-      createEvent({
+    this.#emit({
         type: 'mailbox.dropped',
         level: reason === 'reject' ? 'debug' : 'warn',
         worker: box.name,
@@ -367,8 +373,7 @@ export class MailboxRouter implements MailboxHooks {
               ? `${count} send(s) refused: mailbox full (capacity ${box.settings.capacity})`
               : `${count} message(s) dropped: mailbox full (${reason}, capacity ${box.settings.capacity})`,
         fields: { reason, count, total: reason === 'reject' ? box.rejected : box.dropped, capacity: box.settings.capacity, sender },
-      }),
-    );
+      });
   }
 }
 
