@@ -18,8 +18,6 @@ import { xstateRoute } from './baselines/xstate-route.js';
 import { loadUwe, type UweSource } from './lifecycle.js';
 
 const N = 1_000_000;
-/** Raw XState routing is about 100x slower: a tenth of the messages gives its rate in seconds. */
-const XSTATE_N = 100_000;
 const FAN = 100;
 const HEAP_WORKERS = 10_000;
 const CAPACITY = 1_024;
@@ -79,7 +77,7 @@ function runChief(uwe: Uwe, setup: (chief: InstanceType<Uwe['Chief']>) => void):
 }
 
 /** One worker sends N messages to another, waiting for room whenever the receiver's mailbox is full. */
-async function uwePair(uwe: Uwe, batches: boolean): Promise<Sample> {
+async function uwePair(uwe: Uwe, batches: boolean, N: number): Promise<Sample> {
   let t0 = 0;
   let received = 0;
   let reordered = 0;
@@ -124,7 +122,7 @@ async function uwePair(uwe: Uwe, batches: boolean): Promise<Sample> {
   return { design: batches ? 'uwe-batches' : 'uwe', messages: N, ms, received, reordered };
 }
 
-async function ring(): Promise<Sample> {
+async function ring(N: number): Promise<Sample> {
   const box = new BareRing<number>(CAPACITY);
   let received = 0;
   let reordered = 0;
@@ -141,7 +139,7 @@ async function ring(): Promise<Sample> {
   return { design: 'ring', messages: N, ms: performance.now() - t0, received, reordered };
 }
 
-async function emitter(): Promise<Sample> {
+async function emitter(N: number): Promise<Sample> {
   // A router emitter dispatches by target name to the target's own emitter.
   const router = new EventEmitter();
   const targets = new Map<string, EventEmitter>([['receiver', new EventEmitter()]]);
@@ -158,12 +156,12 @@ async function emitter(): Promise<Sample> {
   return { design: 'emitter', messages: N, ms: performance.now() - t0, received, reordered };
 }
 
-async function xstate(): Promise<Sample> {
-  const { ms, bad, received } = await xstateRoute(XSTATE_N);
-  return { design: 'xstate', messages: XSTATE_N, ms, received, reordered: bad };
+async function xstate(N: number): Promise<Sample> {
+  const { ms, bad, received } = await xstateRoute(N);
+  return { design: 'xstate', messages: N, ms, received, reordered: bad };
 }
 
-async function fanIn(uwe: Uwe): Promise<Sample> {
+async function fanIn(uwe: Uwe, N: number): Promise<Sample> {
   const per = N / FAN;
   let t0 = 0;
   let received = 0;
@@ -210,7 +208,7 @@ async function fanIn(uwe: Uwe): Promise<Sample> {
   return { design: 'fan-in', messages: N, ms, received, reordered };
 }
 
-async function broadcast(uwe: Uwe): Promise<Sample> {
+async function broadcast(uwe: Uwe, N: number): Promise<Sample> {
   const rounds = N / FAN;
   let t0 = 0;
   let received = 0;
@@ -279,28 +277,35 @@ async function heap(uwe: Uwe, idle: boolean): Promise<Sample> {
   return { design: idle ? 'heap-idle' : 'heap-base', messages: 0, ms: 0, received: 0, reordered: 0, heapPerWorker: (at - before) / HEAP_WORKERS };
 }
 
-async function measure(design: Design, source: UweSource): Promise<Sample> {
-  const { uwe } = await loadUwe(source);
+/** One sample of a design with `n` messages. */
+async function sample(uwe: Uwe, design: Design, n: number): Promise<Sample> {
   switch (design) {
     case 'uwe':
-      return uwePair(uwe, false);
+      return uwePair(uwe, false, n);
     case 'uwe-batches':
-      return uwePair(uwe, true);
+      return uwePair(uwe, true, n);
     case 'ring':
-      return ring();
+      return ring(n);
     case 'emitter':
-      return emitter();
+      return emitter(n);
     case 'xstate':
-      return xstate();
+      return xstate(n / 10);
     case 'fan-in':
-      return fanIn(uwe);
+      return fanIn(uwe, n);
     case 'broadcast':
-      return broadcast(uwe);
+      return broadcast(uwe, n);
     case 'heap-idle':
       return heap(uwe, true);
     case 'heap-base':
       return heap(uwe, false);
   }
+}
+
+/** In a child process: a warm-up round of a fifth of the messages (none for the heap), then the measured one. */
+async function measure(design: Design, source: UweSource): Promise<Sample> {
+  const { uwe } = await loadUwe(source);
+  if (!design.startsWith('heap')) await sample(uwe, design, N / 5);
+  return sample(uwe, design, N);
 }
 
 function inChild(design: Design, source: UweSource): Promise<Sample> {

@@ -5,6 +5,9 @@ import type { MessageReader } from './reader.js';
 /** Why a message was not kept: the overflow policy that applied. */
 export type DropReason = 'drop-oldest' | 'drop-newest' | 'reject';
 
+/** Why a message was lost or refused, as `mailbox.dropped` events say. */
+export type LossReason = DropReason | 'closed';
+
 /** What a mailbox tells its router; one object per router, shared by its mailboxes. */
 export interface MailboxHooks {
   /** `message` was lost to the overflow policy (it may be an ask to fail at once). */
@@ -34,8 +37,10 @@ export class Mailbox {
   dropped = 0;
   /** Sends refused by the `reject` policy. */
   rejected = 0;
-  /** Drops not yet reported in an event (the router reports them once per microtask). */
+  /** Drops not yet reported in an event (the router reports them once per microtask), why, and the last sender. */
   unreported = 0;
+  unreportedReason: LossReason = 'closed';
+  unreportedSender = '';
   /** Takes no message and gives none: the worker stopped for good. */
   closed = false;
   /** Stays open through the next stop: the Chief restarts the worker. */

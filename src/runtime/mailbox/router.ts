@@ -7,7 +7,7 @@ import { createEvent, type ChiefEvent } from '../events.js';
 import { Ask } from './ask.js';
 import type { BrokerMessage, MailboxBroker } from './broker.js';
 import { MailboxBrokerError, MailboxClosedError, MailboxDisabledError, MailboxFullError } from './errors.js';
-import { Mailbox, type DropReason, type MailboxHooks } from './mailbox.js';
+import { Mailbox, type DropReason, type MailboxHooks, type LossReason as Reason } from './mailbox.js';
 import { Message, RequestMessage, type PendingAsk } from './message.js';
 import { DEFAULT_MAILBOX_SETTINGS, type MailboxSettings } from './options.js';
 import { MessageReader } from './reader.js';
@@ -38,7 +38,6 @@ const FULL = 3;
 const DROPPED = 4;
 type Status = typeof OK | typeof UNKNOWN | typeof CLOSED | typeof FULL | typeof DROPPED;
 
-type Reason = DropReason | 'closed';
 
 interface WithMailbox {
   mailbox?: MailboxSettings;
@@ -64,7 +63,6 @@ export class MailboxRouter implements MailboxHooks {
   #asks: Map<number, Ask> | undefined;
   #nextRequest = 0;
   #dropQueue: Mailbox[] | undefined;
-  readonly #reasons = new WeakMap<Mailbox, { reason: Reason; sender: string }>();
 
   /** Connects the router to its Chief's registered workers and event outlet. */
   bind(specs: ReadonlyMap<string, WorkerSpec>, publish: (event: ChiefEvent) => void, listening: () => boolean): void {
@@ -335,12 +333,12 @@ export class MailboxRouter implements MailboxHooks {
   }
 
   #countDrop(box: Mailbox, reason: Reason, sender: string): void {
-    const last = this.#reasons.get(box);
-    if (box.unreported > 0 && last !== undefined && last.reason !== reason) this.#reportDrops(box);
+    if (box.unreported > 0 && box.unreportedReason !== reason) this.#reportDrops(box);
     if (reason === 'reject') box.rejected++;
     else box.dropped++;
     if (box.unreported++ === 0) {
-      this.#reasons.set(box, { reason, sender });
+      box.unreportedReason = reason;
+      box.unreportedSender = sender;
       if (this.#dropQueue === undefined) {
         this.#dropQueue = [];
         queueMicrotask(this.#flushDrops);
@@ -359,7 +357,8 @@ export class MailboxRouter implements MailboxHooks {
   #reportDrops(box: Mailbox): void {
     const count = box.unreported;
     box.unreported = 0;
-    const { reason, sender } = this.#reasons.get(box) ?? { reason: 'closed', sender: '' };
+    const reason = box.unreportedReason;
+    const sender = box.unreportedSender;
     // A refused send is not lost (the sender got false and still has it, e.g. to wait with
     // whenWritable): reported at debug level; a real loss at warn.
     this.#emit({
