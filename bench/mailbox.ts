@@ -31,6 +31,8 @@ interface Sample {
   design: Design;
   messages: number;
   ms: number;
+  /** CPU time of the process over the same span: moves less than wall time on a shared machine. */
+  cpuMs: number;
   received: number;
   reordered: number;
   /** heap only: bytes per worker at all-Run after full GCs, minus before. */
@@ -50,6 +52,17 @@ const LABELS: Record<Design, string> = {
 };
 
 type Uwe = Awaited<ReturnType<typeof loadUwe>>['uwe'];
+
+/** Wall and CPU time (user + system, all threads) now, in ms. */
+function now(): { wall: number; cpu: number } {
+  const { user, system } = process.cpuUsage();
+  return { wall: performance.now(), cpu: (user + system) / 1_000 };
+}
+
+function since(t0: { wall: number; cpu: number }): { ms: number; cpuMs: number } {
+  const t1 = now();
+  return { ms: t1.wall - t0.wall, cpuMs: t1.cpu - t0.cpu };
+}
 
 function heapAfterGc(): number {
   const gc = globalThis.gc;
@@ -78,11 +91,11 @@ function runChief(uwe: Uwe, setup: (chief: InstanceType<Uwe['Chief']>) => void):
 
 /** One worker sends N messages to another, waiting for room whenever the receiver's mailbox is full. */
 async function uwePair(uwe: Uwe, batches: boolean, N: number): Promise<Sample> {
-  let t0 = 0;
+  let t0 = now();
   let received = 0;
   let reordered = 0;
-  let finished!: (ms: number) => void;
-  const done = new Promise<number>((r) => (finished = r));
+  let finished!: (span: { ms: number; cpuMs: number }) => void;
+  const done = new Promise<{ ms: number; cpuMs: number }>((r) => (finished = r));
   const chief = runChief(uwe, (c) => {
     c.addWorker(
       'receiver',
@@ -101,7 +114,7 @@ async function uwePair(uwe: Uwe, batches: boolean, N: number): Promise<Sample> {
               if (++received === N) break;
             }
           }
-          finished(performance.now() - t0);
+          finished(since(t0));
           await ctx.done;
         },
       },
@@ -111,15 +124,15 @@ async function uwePair(uwe: Uwe, batches: boolean, N: number): Promise<Sample> {
       async run(ctx) {
         await new Promise((r) => setTimeout(r, 20)); // the receiver is reading
         const mailbox = ctx.mailbox;
-        t0 = performance.now();
+        t0 = now();
         for (let i = 0; i < N; i++) while (!mailbox.send('receiver', i)) await mailbox.whenWritable('receiver');
         await ctx.done;
       },
     });
   });
-  const ms = await done;
+  const { ms, cpuMs } = await done;
   await chief.stop();
-  return { design: batches ? 'uwe-batches' : 'uwe', messages: N, ms, received, reordered };
+  return { design: batches ? 'uwe-batches' : 'uwe', messages: N, ms, cpuMs, received, reordered };
 }
 
 async function ring(N: number): Promise<Sample> {
@@ -133,10 +146,10 @@ async function ring(N: number): Promise<Sample> {
       if (++received === N) break;
     }
   })();
-  const t0 = performance.now();
+  const t0 = now();
   for (let i = 0; i < N; i++) while (!box.push(i)) await box.writable();
   await reader;
-  return { design: 'ring', messages: N, ms: performance.now() - t0, received, reordered };
+  return { design: 'ring', messages: N, ...since(t0), received, reordered };
 }
 
 async function emitter(N: number): Promise<Sample> {
@@ -151,23 +164,24 @@ async function emitter(N: number): Promise<Sample> {
     if (data !== expected++) reordered++;
     received++;
   });
-  const t0 = performance.now();
+  const t0 = now();
   for (let i = 0; i < N; i++) router.emit('message', 'receiver', 'sender', i);
-  return { design: 'emitter', messages: N, ms: performance.now() - t0, received, reordered };
+  return { design: 'emitter', messages: N, ...since(t0), received, reordered };
 }
 
 async function xstate(N: number): Promise<Sample> {
-  const { ms, bad, received } = await xstateRoute(N);
-  return { design: 'xstate', messages: N, ms, received, reordered: bad };
+  const t0 = now();
+  const { bad, received } = await xstateRoute(N);
+  return { design: 'xstate', messages: N, ...since(t0), received, reordered: bad };
 }
 
 async function fanIn(uwe: Uwe, N: number): Promise<Sample> {
   const per = N / FAN;
-  let t0 = 0;
+  let t0 = now();
   let received = 0;
   let reordered = 0;
-  let finished!: (ms: number) => void;
-  const done = new Promise<number>((r) => (finished = r));
+  let finished!: (span: { ms: number; cpuMs: number }) => void;
+  const done = new Promise<{ ms: number; cpuMs: number }>((r) => (finished = r));
   let go!: () => void;
   const start = new Promise<void>((r) => (go = r));
   const chief = runChief(uwe, (c) => {
@@ -177,7 +191,7 @@ async function fanIn(uwe: Uwe, N: number): Promise<Sample> {
         async run(ctx) {
           const next = new Map<string, number>();
           setTimeout(() => {
-            t0 = performance.now();
+            t0 = now();
             go();
           }, 20);
           for await (const m of ctx.mailbox.messages<number>()) {
@@ -186,7 +200,7 @@ async function fanIn(uwe: Uwe, N: number): Promise<Sample> {
             next.set(m.sender, expected + 1);
             if (++received === N) break;
           }
-          finished(performance.now() - t0);
+          finished(since(t0));
           await ctx.done;
         },
       },
@@ -203,19 +217,19 @@ async function fanIn(uwe: Uwe, N: number): Promise<Sample> {
       });
     }
   });
-  const ms = await done;
+  const { ms, cpuMs } = await done;
   await chief.stop();
-  return { design: 'fan-in', messages: N, ms, received, reordered };
+  return { design: 'fan-in', messages: N, ms, cpuMs, received, reordered };
 }
 
 async function broadcast(uwe: Uwe, N: number): Promise<Sample> {
   const rounds = N / FAN;
-  let t0 = 0;
+  let t0 = now();
   let received = 0;
   let reordered = 0;
   let left = FAN;
-  let finished!: (ms: number) => void;
-  const done = new Promise<number>((r) => (finished = r));
+  let finished!: (span: { ms: number; cpuMs: number }) => void;
+  const done = new Promise<{ ms: number; cpuMs: number }>((r) => (finished = r));
   const chief = runChief(uwe, (c) => {
     for (let r = 0; r < FAN; r++) {
       c.addWorker(
@@ -228,7 +242,7 @@ async function broadcast(uwe: Uwe, N: number): Promise<Sample> {
               received++;
               if (expected === rounds) break;
             }
-            if (--left === 0) finished(performance.now() - t0);
+            if (--left === 0) finished(since(t0));
             await ctx.done;
           },
         },
@@ -239,7 +253,7 @@ async function broadcast(uwe: Uwe, N: number): Promise<Sample> {
     c.addWorker('sender', {
       async run(ctx) {
         await new Promise((r) => setTimeout(r, 20));
-        t0 = performance.now();
+        t0 = now();
         for (let i = 0; i < rounds; i++) {
           const taken = ctx.mailbox.broadcast(i);
           if (taken !== FAN) throw new Error(`broadcast reached ${taken}`);
@@ -249,9 +263,9 @@ async function broadcast(uwe: Uwe, N: number): Promise<Sample> {
       },
     });
   });
-  const ms = await done;
+  const { ms, cpuMs } = await done;
   await chief.stop();
-  return { design: 'broadcast', messages: N, ms, received, reordered };
+  return { design: 'broadcast', messages: N, ms, cpuMs, received, reordered };
 }
 
 /** Heap per worker of 10,000 idle workers: in `for await` on messages(), or awaiting ctx.done. */
@@ -274,7 +288,7 @@ async function heap(uwe: Uwe, idle: boolean): Promise<Sample> {
   await ready;
   const at = heapAfterGc();
   await chief.stop();
-  return { design: idle ? 'heap-idle' : 'heap-base', messages: 0, ms: 0, received: 0, reordered: 0, heapPerWorker: (at - before) / HEAP_WORKERS };
+  return { design: idle ? 'heap-idle' : 'heap-base', messages: 0, ms: 0, cpuMs: 0, received: 0, reordered: 0, heapPerWorker: (at - before) / HEAP_WORKERS };
 }
 
 /** One sample of a design with `n` messages. */
@@ -329,6 +343,7 @@ function inChild(design: Design, source: UweSource): Promise<Sample> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rate = (s: Sample) => (s.received / s.ms) * 1_000;
+const cpuRate = (s: Sample) => (s.received / s.cpuMs) * 1_000;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export interface MailboxBenchOptions {
@@ -351,19 +366,23 @@ export async function runMailboxBench(options: MailboxBenchOptions = {}): Promis
     }
   }
   const rateOf = (d: Design) => median(samples.get(d)!.map(rate));
+  const cpuRateOf = (d: Design) => median(samples.get(d)!.map(cpuRate));
   const ringRate = rateOf('ring');
+  const ringCpuRate = cpuRateOf('ring');
   const rows = (['uwe', 'uwe-batches', 'ring', 'emitter', 'xstate', 'fan-in', 'broadcast'] as const).map((d) => {
     const ss = samples.get(d)!;
     const rates = ss.map(rate);
     const lost = Math.max(...ss.map((s) => s.messages - s.received));
     const reordered = Math.max(...ss.map((s) => s.reordered));
     const inOrder = ss.reduce((a, s) => a + s.received - s.reordered, 0) / ss.reduce((a, s) => a + s.received, 0);
-    return `| ${LABELS[d]} | ${fmt(ss[0].messages)} | ${fmt(median(rates))} (${fmt(Math.min(...rates))}–${fmt(Math.max(...rates))}) | ${(median(rates) / ringRate).toFixed(2)}x | ${(inOrder * 100).toFixed(2)}% | ${lost} | ${reordered} |`;
+    const cpu = cpuRateOf(d);
+    return `| ${LABELS[d]} | ${fmt(ss[0].messages)} | ${fmt(median(rates))} (${fmt(Math.min(...rates))}–${fmt(Math.max(...rates))}) | ${(median(rates) / ringRate).toFixed(2)}x | ${fmt(cpu)} (${(cpu / ringCpuRate).toFixed(2)}x) | ${(inOrder * 100).toFixed(2)}% | ${lost} | ${reordered} |`;
   });
   const idle = median(samples.get('heap-idle')!.map((s) => s.heapPerWorker!));
   const base = median(samples.get('heap-base')!.map((s) => s.heapPerWorker!));
   const forAwait = rateOf('uwe');
   const batches = rateOf('uwe-batches');
+  const cpuNote = `CPU: ${(cpuRateOf('uwe') / ringCpuRate).toFixed(2)}x, ${fmt(cpuRateOf('uwe'))}/s`;
   const allLost = (['uwe', 'uwe-batches', 'fan-in', 'broadcast'] as const).flatMap((d) => samples.get(d)!).some((s) => s.received !== s.messages || s.reordered > 0);
   const met = (ok: boolean) => (ok ? 'met' : '**missed**');
   const [l1, l5, l15] = loadavg().map((x) => x.toFixed(1));
@@ -372,17 +391,17 @@ export async function runMailboxBench(options: MailboxBenchOptions = {}): Promis
     '',
     `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}; load average ${l1} / ${l5} / ${l15} at the end. Median of ${repeats} samples (min–max), each in a fresh process; uwe measured from \`${source}\`. Capacity ${fmt(CAPACITY)} with \`mailboxOverflow: 'reject'\`: a sender that gets false awaits \`whenWritable(target)\` and sends again (for the broadcast, each receiver holds every round). Rate = messages received / time from the first send to the last message read.`,
     '',
-    '| design | messages | msgs/s | vs bare ring | in order | lost | reordered |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| design | messages | msgs/s | vs bare ring | msgs per CPU-s (vs ring) | in order | lost | reordered |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
     `Heap at ${fmt(HEAP_WORKERS)} workers, per worker (heapUsed after full GCs at all-Run minus before): awaiting \`ctx.done\` ${base.toFixed(0)} B; in \`for await\` on an empty \`messages()\` ${idle.toFixed(0)} B: **${(idle - base).toFixed(0)} B per idle mailbox** beyond the worker.`,
     '',
     '| target | measured | |',
     '| --- | --- | --- |',
-    `| \`for await\` ≥ ${MAILBOX_TARGETS.minRatioToRing}x the bare ring | ${(forAwait / ringRate).toFixed(2)}x | ${met(forAwait / ringRate >= MAILBOX_TARGETS.minRatioToRing)} |`,
+    `| \`for await\` ≥ ${MAILBOX_TARGETS.minRatioToRing}x the bare ring | ${(forAwait / ringRate).toFixed(2)}x (${cpuNote}) | ${met(forAwait / ringRate >= MAILBOX_TARGETS.minRatioToRing)} |`,
     `| \`for await\` ≥ ${fmt(MAILBOX_TARGETS.minForAwait)} msgs/s | ${fmt(forAwait)} | ${met(forAwait >= MAILBOX_TARGETS.minForAwait)} |`,
-    `| \`batches()\` ≥ ${fmt(MAILBOX_TARGETS.minBatches)} msgs/s | ${fmt(batches)} | ${met(batches >= MAILBOX_TARGETS.minBatches)} |`,
+    `| \`batches()\` ≥ ${fmt(MAILBOX_TARGETS.minBatches)} msgs/s | ${fmt(batches)} (CPU: ${fmt(cpuRateOf('uwe-batches'))}/s) | ${met(batches >= MAILBOX_TARGETS.minBatches)} |`,
     `| 0 lost, 0 reordered (uwe rows) | ${allLost ? 'some' : '0 / 0'} | ${met(!allLost)} |`,
     `| heap per idle mailbox ≤ ${MAILBOX_TARGETS.maxIdleHeap} B | ${(idle - base).toFixed(0)} B | ${met(idle - base <= MAILBOX_TARGETS.maxIdleHeap)} |`,
   ].join('\n');

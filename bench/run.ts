@@ -5,7 +5,8 @@
  *   node --expose-gc --import tsx bench/run.ts [--out report.md]
  *
  * Lifecycle (bench/lifecycle.ts) always; the service socket benchmark when bench/socket.ts
- * exists and exports `runSocketBench`, else a note says it was skipped.
+ * exists and exports `runSocketBench`, the mailbox benchmark (bench/mailbox.ts,
+ * `runMailboxBench`) likewise; else a note says it was skipped.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -27,6 +28,7 @@ async function main(args: string[]): Promise<void> {
   const benches: Array<{ name: string; run: Bench | string }> = [
     { name: 'lifecycle', run: () => runLifecycleBench() },
     { name: 'socket', run: await optionalBench('socket.ts', 'runSocketBench') },
+    { name: 'mailbox', run: await optionalBench('mailbox.ts', 'runMailboxBench') },
   ];
   const sections = ['# uwe benchmarks'];
   let failed = false;

@@ -2,7 +2,7 @@ import type { WorkerSpec } from '../../machines/chief-registry.js';
 import { mailboxStep } from '../../machines/mailbox-lifecycle.js';
 import type { WorkerReport } from '../../machines/worker.js';
 import type { Clock } from '../chief-options.js';
-import { UnknownWorkerError } from '../errors.js';
+import { InvalidArgumentError, UnknownWorkerError } from '../errors.js';
 import { createEvent, type ChiefEvent } from '../events.js';
 import { Ask } from './ask.js';
 import type { BrokerMessage, MailboxBroker } from './broker.js';
@@ -60,6 +60,8 @@ export class MailboxRouter implements MailboxHooks {
   #lastBox: Mailbox | undefined;
   #disabled = false;
   #broker: MailboxBroker | undefined;
+  /** Neither switched off nor through a broker: the fast path of `send`. */
+  #local = true;
   #asks: Map<number, Ask> | undefined;
   #nextRequest = 0;
   #dropQueue: Mailbox[] | undefined;
@@ -79,11 +81,13 @@ export class MailboxRouter implements MailboxHooks {
   disable(): void {
     this.#disabled = true;
     this.#broker = undefined;
+    this.#local = false;
   }
 
   useBroker(broker: MailboxBroker): void {
     this.#disabled = false;
     this.#broker = broker;
+    this.#local = false;
     this.#asks ??= new Map();
     broker.connect((message) => this.#fromBroker(message));
   }
@@ -151,6 +155,12 @@ export class MailboxRouter implements MailboxHooks {
   // ---- sending -----------------------------------------------------------------------------
 
   send(sender: string, target: string, kind: string, data: unknown): boolean {
+    // The hot path stays small enough to inline: the known, open target of the last send.
+    if (this.#local && target === this.#lastName) {
+      const box = this.#lastBox!;
+      if (!box.closed) return box.push(new Message(sender, target, kind, data));
+    }
+    if (typeof target !== 'string' || target.length === 0) throw new InvalidArgumentError(`target must be a non-empty worker name, got ${String(target)}`);
     if (this.#disabled) throw new MailboxDisabledError();
     if (this.#broker !== undefined) return this.#publishTo(sender, target, kind, data, undefined);
     return this.#deliver(new Message(sender, target, kind, data)) === OK;
@@ -212,6 +222,10 @@ export class MailboxRouter implements MailboxHooks {
   #box(name: string): Mailbox | undefined {
     // One entry of cache: a sender usually sends to the same target many times in a row.
     if (name === this.#lastName) return this.#lastBox;
+    return this.#lookUp(name);
+  }
+
+  #lookUp(name: string): Mailbox | undefined {
     let box = this.#boxes.get(name);
     if (box !== undefined) {
       this.#lastName = name;
