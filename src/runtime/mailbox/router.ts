@@ -171,8 +171,10 @@ export class MailboxRouter implements MailboxHooks {
     if (this.#disabled) throw new MailboxDisabledError();
     let taken = 0;
     for (const name of this.#specs.keys()) {
-      if (name === sender || this.#box(name)!.closed) continue;
-      if (this.send(sender, name, kind, data)) taken++;
+      if (name === sender) continue;
+      const box = this.#box(name)!;
+      if (box.closed) continue;
+      if (this.#broker !== undefined ? this.#publishTo(sender, name, kind, data, undefined) : box.push(new Message(sender, name, kind, data))) taken++;
     }
     return taken;
   }
