@@ -189,6 +189,40 @@ describe('mailbox', () => {
     expect(got).toEqual(['kept']);
   });
 
+  it('keeps the mailboxes of a one-for-all group through its restart', async () => {
+    const h = harness({ strategy: 'one-for-all' });
+    const got: Array<[number, unknown]> = [];
+    let runs = 0;
+    h.chief.addWorker(
+      'a',
+      {
+        async run(ctx) {
+          for await (const m of ctx.mailbox.messages()) if (m.data === 'crash') throw new Error('boom');
+        },
+      },
+      { restart: Restart.OnFail, backoff: { initialMs: 30, jitter: 0 } },
+    );
+    h.chief.addWorker(
+      'b',
+      {
+        async run(ctx) {
+          const run = ++runs;
+          for await (const m of ctx.mailbox.messages()) got.push([run, m.data]);
+        },
+      },
+      { restart: Restart.OnFail },
+    );
+    h.start();
+    await h.recorder.state('b', 'Run');
+    const bus = h.chief.mailbox();
+    bus.send('a', 'crash');
+    await h.recorder.waitFor((e) => e.type === 'worker.state' && e.worker === 'b' && e.fields.state === 'Stopped');
+    bus.send('b', 'while the group restarts');
+    await until(() => got.length === 1);
+    expect(got).toEqual([[2, 'while the group restarts']]);
+    expect(h.recorder.of('mailbox.undelivered')).toEqual([]);
+  });
+
   it('delivers nothing after the worker stopped and reports what was left', async () => {
     const h = harness();
     const got: unknown[] = [];
