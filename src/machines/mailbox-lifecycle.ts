@@ -17,6 +17,15 @@ import { WorkerState } from './worker-state.js';
  */
 export type MailboxStep = 'open' | 'hold' | 'close' | 'none';
 
+/**
+ * The {@link MailboxStep} a report of the worker statechart stands for.
+ *
+ * @example
+ * ```ts
+ * if (mailboxStep(report) === 'close') reportLeftovers(report.name);
+ * ```
+ */
+
 export function mailboxStep(report: WorkerReport): MailboxStep {
   if (report.settled) return 'close';
   if (report.state === WorkerState.Run) return 'open';

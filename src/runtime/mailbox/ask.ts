@@ -2,12 +2,25 @@ import type { Clock } from '../chief-options.js';
 import { AskDroppedError, AskTimeoutError } from './errors.js';
 import type { PendingAsk } from './message.js';
 
-/** Reports a reply nobody waited for any more. */
+/**
+ * Reports a reply nobody waited for any more.
+ *
+ * @example
+ * ```ts
+ * const late: LateReply = (ask) => console.warn(`late reply to ${ask.sender}`);
+ * ```
+ */
 export type LateReply = (ask: Ask) => void;
 
 /**
  * One `ask` waiting for its reply: settles once, by the reply, the timeout, or the loss of
  * the request (then at once, not at the timeout).
+ *
+ * @example
+ * ```ts
+ * const ask = new Ask('a', 'b', 'message', 1_000, late, resolve, reject, undefined);
+ask.answer(42); // resolves the asker
+ * ```
  */
 export class Ask implements PendingAsk {
   #resolve: ((value: unknown) => void) | undefined;

@@ -8,6 +8,11 @@ let routerOf: (chief: ChiefMailboxes) => MailboxRouter;
 /**
  * The messaging methods of a Chief, kept in their own file: the Chief extends this class and
  * wires its router (see {@link mailboxRouter}).
+ *
+ * @example
+ * ```ts
+ * class Chief extends ChiefMailboxes {}
+ * ```
  */
 export class ChiefMailboxes {
   readonly #router = new MailboxRouter();
@@ -61,7 +66,14 @@ export class ChiefMailboxes {
   }
 }
 
-/** The router of a Chief, for the Chief's own wiring. */
+/**
+ * The router of a Chief, for the Chief's own wiring.
+ *
+ * @example
+ * ```ts
+ * mailboxRouter(this).bind(specs, publish, listening);
+ * ```
+ */
 export function mailboxRouter(chief: ChiefMailboxes): MailboxRouter {
   return routerOf(chief);
 }

@@ -2,13 +2,34 @@ import type { Message } from './message.js';
 import type { MailboxSettings } from './options.js';
 import type { MessageReader } from './reader.js';
 
-/** Why a message was not kept: the overflow policy that applied. */
+/**
+ * Why a message was not kept: the overflow policy that applied.
+ *
+ * @example
+ * ```ts
+ * const reason: DropReason = 'drop-oldest';
+ * ```
+ */
 export type DropReason = 'drop-oldest' | 'drop-newest' | 'reject';
 
-/** Why a message was lost or refused, as `mailbox.dropped` events say. */
+/**
+ * Why a message was lost or refused, as `mailbox.dropped` events say.
+ *
+ * @example
+ * ```ts
+ * if (event.fields.reason === ('closed' satisfies LossReason)) retryElsewhere();
+ * ```
+ */
 export type LossReason = DropReason | 'closed';
 
-/** What a mailbox tells its router; one object per router, shared by its mailboxes. */
+/**
+ * What a mailbox tells its router; one object per router, shared by its mailboxes.
+ *
+ * @example
+ * ```ts
+ * const hooks: MailboxHooks = { dropped: (box, message, reason) => console.warn(box.name, reason) };
+ * ```
+ */
 export interface MailboxHooks {
   /** `message` was lost to the overflow policy (it may be an ask to fail at once). */
   dropped(box: Mailbox, message: Message, reason: DropReason): void;
@@ -23,6 +44,12 @@ const FIRST_SLOTS = 8;
  * through an XState event. A waiting reader is handed a message directly; otherwise messages
  * wait in the ring until the reader asks. Made on first use, so a worker that never touches
  * messaging costs nothing.
+ *
+ * @example
+ * ```ts
+ * const box = new Mailbox('w', DEFAULT_MAILBOX_SETTINGS, hooks);
+box.push(new Message('a', 'w', 'message', 1));
+ * ```
  */
 export class Mailbox {
   /** The ring; made on the first message that has to wait. */

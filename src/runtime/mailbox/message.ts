@@ -28,7 +28,14 @@ export interface MailboxMessage<T = unknown> {
   reply(value: unknown): boolean;
 }
 
-/** The asker's side of a request: settled once, by `reply` or by the request's loss. */
+/**
+ * The asker's side of a request: settled once, by `reply` or by the request's loss.
+ *
+ * @example
+ * ```ts
+ * const pending: PendingAsk = { answer: (v) => (resolve(v), true), lost: () => reject(new Error('lost')) };
+ * ```
+ */
 export interface PendingAsk {
   /** Resolves the ask; false when it had already ended (timeout). */
   answer(value: unknown): boolean;
@@ -36,7 +43,14 @@ export interface PendingAsk {
   lost(reason: 'overflow' | 'undelivered'): void;
 }
 
-/** A message sent with `send`, `sendWithKind`, `sendToMany` or `broadcast`. */
+/**
+ * A message sent with `send`, `sendWithKind`, `sendToMany` or `broadcast`.
+ *
+ * @example
+ * ```ts
+ * new Message('a', 'b', 'message', { n: 1 }).isRequest; // false
+ * ```
+ */
 export class Message<T = unknown> implements MailboxMessage<T> {
   constructor(
     readonly sender: string,
@@ -59,7 +73,14 @@ export class Message<T = unknown> implements MailboxMessage<T> {
   }
 }
 
-/** A message sent with `ask`: its receiver answers it with `reply`. */
+/**
+ * A message sent with `ask`: its receiver answers it with `reply`.
+ *
+ * @example
+ * ```ts
+ * new RequestMessage('a', 'b', 'message', 1, pending).reply(2); // true
+ * ```
+ */
 export class RequestMessage<T = unknown> extends Message<T> {
   #ask: PendingAsk | undefined;
 

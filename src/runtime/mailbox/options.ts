@@ -33,13 +33,27 @@ export const DEFAULT_MAILBOX_CAPACITY = 1_024;
  */
 export const DEFAULT_MAILBOX_OVERFLOW: MailboxOverflow = 'reject';
 
-/** A worker's mailbox settings, validated. */
+/**
+ * A worker's mailbox settings, validated.
+ *
+ * @example
+ * ```ts
+ * const settings: MailboxSettings = { capacity: 64, overflow: 'drop-newest' };
+ * ```
+ */
 export interface MailboxSettings {
   readonly capacity: number;
   readonly overflow: MailboxOverflow;
 }
 
-/** Shared by every worker with the defaults: no object per worker. */
+/**
+ * Shared by every worker with the defaults: no object per worker.
+ *
+ * @example
+ * ```ts
+ * resolveMailboxSettings('w', undefined, undefined) === DEFAULT_MAILBOX_SETTINGS; // true
+ * ```
+ */
 export const DEFAULT_MAILBOX_SETTINGS: MailboxSettings = Object.freeze({
   capacity: DEFAULT_MAILBOX_CAPACITY,
   overflow: DEFAULT_MAILBOX_OVERFLOW,
@@ -47,7 +61,14 @@ export const DEFAULT_MAILBOX_SETTINGS: MailboxSettings = Object.freeze({
 
 const POLICIES: readonly string[] = ['drop-oldest', 'drop-newest', 'reject'];
 
-/** Validates a worker's `mailboxCapacity` / `mailboxOverflow`; throws {@link InvalidArgumentError}. */
+/**
+ * Validates a worker's `mailboxCapacity` / `mailboxOverflow`; throws {@link InvalidArgumentError}.
+ *
+ * @example
+ * ```ts
+ * resolveMailboxSettings('w', 100, 'drop-oldest'); // { capacity: 100, overflow: 'drop-oldest' }
+ * ```
+ */
 export function resolveMailboxSettings(name: string, capacity: unknown, overflow: unknown): MailboxSettings {
   if (capacity === undefined && overflow === undefined) return DEFAULT_MAILBOX_SETTINGS;
   const cap = capacity ?? DEFAULT_MAILBOX_CAPACITY;

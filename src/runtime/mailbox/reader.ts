@@ -12,6 +12,11 @@ type Item = Message | Message[];
  * `next()` takes one without waiting for anything, and it parks (one promise) only on an empty
  * queue, where the next `push` hands it the message directly. Ends when its worker's signal
  * aborts, when a newer reader takes over, when the worker leaves `Run`, or when the mailbox closes.
+ *
+ * @example
+ * ```ts
+ * for await (const message of new MessageReader(box, signal, false)) handle(message);
+ * ```
  */
 export class MessageReader implements AsyncIterableIterator<Item> {
   #box: Mailbox | undefined;

@@ -12,7 +12,14 @@ import { Message, RequestMessage, type PendingAsk } from './message.js';
 import { DEFAULT_MAILBOX_SETTINGS, type MailboxSettings } from './options.js';
 import { MessageReader } from './reader.js';
 
-/** Counts of one worker's mailbox, as `/metrics` and the health source see them. */
+/**
+ * Counts of one worker's mailbox, as `/metrics` and the health source see them.
+ *
+ * @example
+ * ```ts
+ * const { depth, dropped } = chief.healthSource().getMailboxCounters!().consumer;
+ * ```
+ */
 export interface MailboxCounters {
   /** Messages waiting now. */
   depth: number;
@@ -24,7 +31,14 @@ export interface MailboxCounters {
   rejected: number;
 }
 
-/** What the router needs from the run under way. */
+/**
+ * What the router needs from the run under way.
+ *
+ * @example
+ * ```ts
+ * router.beginRun({ settled: (name) => false, clock: undefined });
+ * ```
+ */
 export interface MailboxRunView {
   /** The worker stopped for good in this run (its mailbox is closed). */
   settled(name: string): boolean;
@@ -48,6 +62,13 @@ interface WithMailbox {
  * asks, the optional broker, and the events about drops and leftovers. Which mailbox is open
  * follows the worker statechart's reports (see `mailboxStep`); the messages themselves never
  * pass through XState.
+ *
+ * @example
+ * ```ts
+ * const router = new MailboxRouter();
+router.bind(specs, publish, () => true);
+router.send('a', 'b', 'message', 1);
+ * ```
  */
 export class MailboxRouter implements MailboxHooks {
   #specs: ReadonlyMap<string, WorkerSpec> = new Map();
@@ -394,7 +415,14 @@ export class MailboxRouter implements MailboxHooks {
 
 let detached: MailboxRouter | undefined;
 
-/** The router of workers run without a Chief (a `WorkerPool`): messaging is off there. */
+/**
+ * The router of workers run without a Chief (a `WorkerPool`): messaging is off there.
+ *
+ * @example
+ * ```ts
+ * createWorkerContext('w', signal, {}, undefined, detachedRouter());
+ * ```
+ */
 export function detachedRouter(): MailboxRouter {
   if (detached === undefined) {
     detached = new MailboxRouter();
