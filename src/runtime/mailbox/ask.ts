@@ -41,11 +41,14 @@ export class Ask implements PendingAsk {
     this.#resolve = resolve;
     this.#reject = reject;
     const fire = () => this.fail(new AskTimeoutError(target, timeoutMs));
-    this.#timer = clock ? clock.setTimeout(fire, timeoutMs) : setTimeout(fire, timeoutMs);
+    // A pending ask must not keep a stopping process alive by itself.
+    this.#timer = clock ? clock.setTimeout(fire, timeoutMs) : setTimeout(fire, timeoutMs).unref();
     this.clock = clock;
   }
 
   readonly clock: Pick<Clock, 'setTimeout' | 'clearTimeout'> | undefined;
+  /** Through a broker: the id the reply is matched by. */
+  requestId = 0;
 
   get settled(): boolean {
     return this.#resolve === undefined;

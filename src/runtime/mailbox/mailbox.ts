@@ -174,9 +174,20 @@ export class Mailbox {
     if (writers) for (const wake of writers) wake();
   }
 
+  /** The reader found the queue empty: every waiting writer may go on. */
+  readerParked(): void {
+    if (this.#writers !== undefined) this.wakeAllWriters();
+  }
+
   #wakeWriters(): void {
-    // Half empty: the writers refill while the reader still has the other half to read.
-    if (this.#size <= this.settings.capacity >>> 1) this.wakeAllWriters();
+    // Half empty: writers refill while the reader still has the other half to read. One writer
+    // per message taken below half, not all at once: 100 writers woken together would mostly find
+    // the mailbox full again (and an empty queue wakes them all, see readerParked).
+    if (this.#size > this.settings.capacity >>> 1) return;
+    const writers = this.#writers!;
+    const wake = writers.shift()!;
+    if (writers.length === 0) this.#writers = undefined;
+    wake();
   }
 
   #shift(): Message {

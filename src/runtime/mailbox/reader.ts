@@ -44,6 +44,7 @@ export class MessageReader implements AsyncIterableIterator<Item> {
     if (box.depth > 0) {
       return Promise.resolve({ value: (this.#batch ? box.takeAll() : box.takeOne()), done: false });
     }
+    box.readerParked();
     if (!this.#listening && this.#signal !== undefined) {
       // The reader itself is the listener (handleEvent): no closure per reader.
       this.#signal.addEventListener('abort', this, { once: true });

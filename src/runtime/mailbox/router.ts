@@ -208,7 +208,7 @@ export class MailboxRouter implements MailboxHooks {
       if (broker !== undefined) {
         const requestId = ++this.#nextRequest;
         this.#asks!.set(requestId, ask);
-        Object.defineProperty(ask, 'requestId', { value: requestId });
+        ask.requestId = requestId;
         try {
           this.#publishTo(sender, target, kind, data, requestId);
         } catch (error) {
@@ -337,7 +337,7 @@ export class MailboxRouter implements MailboxHooks {
   }
 
   readonly #askSettled = (ask: Ask): void => {
-    this.#asks?.delete((ask as unknown as { requestId: number }).requestId);
+    this.#asks?.delete(ask.requestId);
   };
 
   readonly #lateReply = (ask: Ask): void => this.#reportLate(ask.sender, ask.target, ask.kind);
