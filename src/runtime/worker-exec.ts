@@ -1,6 +1,7 @@
 import type { WorkerExec } from '../machines/worker.js';
 import type { EventHandler } from './events.js';
-import { detachedRouter, type MailboxRouter } from './mailbox/router.js';
+import { detachedRouter } from './mailbox/detached-router.js';
+import type { MailboxRouter } from './mailbox/router.js';
 import { WorkerMailbox } from './mailbox/worker-mailbox.js';
 import type { Worker, WorkerContext } from './worker.js';
 

@@ -5,6 +5,7 @@ import type { Clock } from '../chief-options.js';
 import { InvalidArgumentError, UnknownWorkerError } from '../errors.js';
 import { createEvent, type ChiefEvent } from '../events.js';
 import { Ask } from './ask.js';
+import { brokerFailedEvent, droppedEvent, lateReplyEvent, undeliveredEvent, unknownTargetEvent, type EventInit } from './mailbox-events.js';
 import type { BrokerMessage, MailboxBroker } from './broker.js';
 import { MailboxBrokerError, MailboxClosedError, MailboxDisabledError, MailboxFullError } from './errors.js';
 import { Mailbox, type DropReason, type MailboxHooks, type LossReason as Reason } from './mailbox.js';
@@ -95,7 +96,7 @@ export class MailboxRouter implements MailboxHooks {
   }
 
   /** Events are only built when someone listens; the counters are kept either way. */
-  #emit(init: Parameters<typeof createEvent>[0]): void {
+  #emit(init: EventInit): void {
     if (this.#listening()) this.#publish(createEvent(init));
   }
 
@@ -266,13 +267,7 @@ export class MailboxRouter implements MailboxHooks {
   #deliver(message: Message): Status {
     const box = this.#box(message.target);
     if (box === undefined) {
-      this.#emit({
-          type: 'mailbox.unknown-target',
-          level: 'warn',
-          worker: message.sender,
-          message: `message to unknown worker "${message.target}"`,
-          fields: { sender: message.sender, target: message.target, kind: message.kind },
-        });
+      this.#emit(unknownTargetEvent(message.sender, message.target, message.kind));
       return UNKNOWN;
     }
     if (box.closed) {
@@ -296,14 +291,7 @@ export class MailboxRouter implements MailboxHooks {
     try {
       this.#broker!.publish(message);
     } catch (error) {
-      this.#emit({
-          type: 'mailbox.broker-failed',
-          level: 'error',
-          worker: sender,
-          message: `the mailbox broker refused a message to "${target}"`,
-          fields: { sender, target, kind },
-          error,
-        });
+      this.#emit(brokerFailedEvent(sender, target, kind, error));
       throw new MailboxBrokerError(target, error);
     }
     return true;
@@ -311,7 +299,7 @@ export class MailboxRouter implements MailboxHooks {
 
   #fromBroker(message: BrokerMessage): void {
     if (typeof message !== 'object' || message === null || typeof message.target !== 'string' || typeof message.sender !== 'string') {
-      this.#emit({ type: 'mailbox.broker-failed', level: 'error', message: 'the mailbox broker delivered something that is not a message', fields: {} });
+      this.#emit(brokerFailedEvent());
       return;
     }
     const kind = typeof message.kind === 'string' ? message.kind : 'message';
@@ -343,13 +331,7 @@ export class MailboxRouter implements MailboxHooks {
   readonly #lateReply = (ask: Ask): void => this.#reportLate(ask.sender, ask.target, ask.kind);
 
   #reportLate(sender: string, target: string, kind: string): void {
-    this.#emit({
-        type: 'mailbox.reply-failed',
-        level: 'warn',
-        worker: target,
-        message: `reply to "${sender}" came after its ask ended`,
-        fields: { sender, target, kind },
-      });
+    this.#emit(lateReplyEvent(sender, target, kind));
   }
 
   #close(box: Mailbox): void {
@@ -360,13 +342,7 @@ export class MailboxRouter implements MailboxHooks {
     const left = box.drain();
     if (left.length === 0) return;
     for (const message of left) message.pending()?.lost('undelivered');
-    this.#emit({
-        type: 'mailbox.undelivered',
-        level: 'warn',
-        worker: box.name,
-        message: `${left.length} message(s) left unread when the worker stopped`,
-        fields: { count: left.length, delivered: box.delivered, dropped: box.dropped },
-      });
+    this.#emit(undeliveredEvent(box, left.length));
   }
 
   #countDrop(box: Mailbox, reason: Reason, sender: string): void {
@@ -396,37 +372,7 @@ export class MailboxRouter implements MailboxHooks {
     box.unreported = 0;
     const reason = box.unreportedReason;
     const sender = box.unreportedSender;
-    // A refused send is not lost (the sender got false and still has it, e.g. to wait with
-    // whenWritable): reported at debug level; a real loss at warn.
-    this.#emit({
-        type: 'mailbox.dropped',
-        level: reason === 'reject' ? 'debug' : 'warn',
-        worker: box.name,
-        message:
-          reason === 'closed'
-            ? `${count} message(s) sent after the worker stopped`
-            : reason === 'reject'
-              ? `${count} send(s) refused: mailbox full (capacity ${box.settings.capacity})`
-              : `${count} message(s) dropped: mailbox full (${reason}, capacity ${box.settings.capacity})`,
-        fields: { reason, count, total: reason === 'reject' ? box.rejected : box.dropped, capacity: box.settings.capacity, sender },
-      });
+    this.#emit(droppedEvent(box, count, reason, sender));
   }
 }
 
-let detached: MailboxRouter | undefined;
-
-/**
- * The router of workers run without a Chief (a `WorkerPool`): messaging is off there.
- *
- * @example
- * ```ts
- * createWorkerContext('w', signal, {}, undefined, detachedRouter());
- * ```
- */
-export function detachedRouter(): MailboxRouter {
-  if (detached === undefined) {
-    detached = new MailboxRouter();
-    detached.disable();
-  }
-  return detached;
-}
