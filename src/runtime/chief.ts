@@ -3,27 +3,24 @@ import { WorkerState } from '../machines/worker-state.js';
 import { assertDuration, resolveChiefOptions, type ChiefAttachment, type ChiefOptions, type ResolvedChiefOptions, type RunResult } from './chief-options.js';
 import { ChiefRun, type ChiefHooks, type ChiefRunHost } from './chief-run.js';
 import { validateDependencies } from './dependencies.js';
-import {
-  ChiefStateError,
-  InvalidArgumentError,
-  UnknownWorkerError,
-} from './errors.js';
+import { ChiefStateError, InvalidArgumentError, UnknownWorkerError } from './errors.js';
 import { ChangeListeners } from './change-listeners.js';
 import { EventHub } from './event-hub.js';
 import { createEvent, type ChiefEvent, type EventHandler } from './events.js';
 import { chiefHealthSource, type HealthSource } from './health-source.js';
 import { runNested } from './nested-run.js';
-import { ChiefMailboxes, mailboxRouter } from './mailbox/chief-mailboxes.js';
+import { ChiefMailboxes, mailboxRouter, withMailboxCounters } from './mailbox/chief-mailboxes.js';
 import { exitAfterStop } from './process-exit.js';
 import { RunWaiters } from './run-waiters.js';
 import { runLocker, type Locker } from './signal-locker.js';
 import type { Worker, WorkerContext } from './worker.js';
-import { toExec, type ChiefWorkerContext } from './worker-exec.js';
+import { guardObserver } from './inspection.js';
+import { PARENT_INSPECT, toExec, type ChiefWorkerContext, type ParentInspect } from './worker-exec.js';
 import type { WorkerOptions } from './worker-options.js';
 import { WorkerSpecs } from './worker-specs.js';
 
 export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './chief-options.js';
-export type { ChiefAttachment, ChiefOptions, Clock, RunResult } from './chief-options.js';
+export type { ChiefAttachment, ChiefOptions, Clock, InspectionObserver, RunResult } from './chief-options.js';
 
 /**
  * The supervisor: registers workers, runs and supervises them, reports every lifecycle change
@@ -41,7 +38,7 @@ export type { ChiefAttachment, ChiefOptions, Clock, RunResult } from './chief-op
 export class Chief extends ChiefMailboxes implements Worker {
   readonly #options: ResolvedChiefOptions;
   readonly #specs = new WorkerSpecs(
-    (name, worker) => toExec(name, worker, this.#workerValues, this.#workerParentEvents, mailboxRouter(this)),
+    (name, worker) => toExec(name, worker, this.#workerValues, this.#workerParentEvents, this.#workerInspect, mailboxRouter(this)),
     // A nested Chief needs its own force-stop time to stop its tree; the usual 5 s worker stop
     // timeout would abandon it half-way, so unless told otherwise it gets that time and a second.
     (worker) => (worker instanceof Chief ? worker.#options.forceStopTimeoutMs + 1_000 : undefined),
@@ -61,12 +58,16 @@ export class Chief extends ChiefMailboxes implements Worker {
   readonly #publish = (event: ChiefEvent): void => this.#hub.publish(event);
   /** The sink nested Chiefs forward to; only given when someone listens. */
   readonly #workerParentEvents = (): EventHandler | undefined => (this.#hub.listening ? this.#publish : undefined);
+  /** The inspection observer of this Chief's tree: its own (guarded), else its parent's. */
+  #inspect: ParentInspect | undefined;
+  #inheritedInspect: ParentInspect | undefined;
+  readonly #workerInspect = (): ParentInspect | undefined => this.#inspect ?? this.#inheritedInspect;
 
   constructor(options: ChiefOptions = {}) {
-    super();
-    mailboxRouter(this).bind(this.#specs.map, this.#publish, () => this.#hub.listening);
+    super(() => ({ specs: this.#specs.map, publish: this.#publish, listening: () => this.#hub.listening }));
     this.#options = resolveChiefOptions(options);
     this.#hub = new EventHub(this.#options.eventBufferSize);
+    this.#inspect = guardObserver(this.#options.inspect, this.#publish);
   }
 
   /**
@@ -308,17 +309,17 @@ export class Chief extends ChiefMailboxes implements Worker {
    * ```
    */
   healthSource(): HealthSource {
-    return chiefHealthSource({
+    return withMailboxCounters(mailboxRouter(this), chiefHealthSource({
       states: () => this.getWorkersStates(),
       phase: () => this.#run?.phase,
       isLive: () => this.#run?.isLive(),
       isReady: () => this.#run?.isReady(),
       names: () => this.#specs.map.keys(),
       counters: (name) => this.#run?.counters(name),
-      mailboxes: () => mailboxRouter(this).counters(),
       onChange: (listener) => this.#changeListeners.add(listener),
       publish: this.#publish,
-    });
+      onEvent: (listener) => this.#hub.addSink(listener),
+    }));
   }
 
   /**
@@ -336,6 +337,7 @@ export class Chief extends ChiefMailboxes implements Worker {
   run(ctx?: WorkerContext): Promise<RunResult | void | Error> {
     if (!ctx) return this.#runTop();
     this.#inheritedValues = ctx.values;
+    this.#inheritedInspect = (ctx as ChiefWorkerContext)[PARENT_INSPECT];
     return runNested(ctx as ChiefWorkerContext, (sink) => this.#hub.addSink(sink), (locker) => this.#runWith(locker));
   }
 
@@ -391,7 +393,7 @@ export class Chief extends ChiefMailboxes implements Worker {
       notifyChange: () => this.#changeListeners.notify(this.#publish),
       forget: (name) => this.#specs.forget(name),
       mailboxes: mailboxRouter(this),
+      inspect: this.#workerInspect(),
     };
   }
-
 }

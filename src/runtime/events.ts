@@ -52,6 +52,9 @@ export type ChiefEventType =
   | 'health.listening'
   | 'health.closed'
   | 'health.error'
+  | 'inspector.listening'
+  | 'inspector.closed'
+  | 'inspector.error'
   | 'custom';
 
 /**

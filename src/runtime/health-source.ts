@@ -1,5 +1,5 @@
 import type { WorkerState } from '../machines/worker-state.js';
-import type { ChiefEvent } from './events.js';
+import type { ChiefEvent, EventHandler } from './events.js';
 import type { MailboxCounters } from './mailbox/router.js';
 
 /**
@@ -82,6 +82,12 @@ export interface HealthSource {
   onChange(listener: () => void): () => void;
   /** Reports an event through the Chief's event handler / stream. */
   report(event: ChiefEvent): void;
+  /**
+   * Calls `listener` synchronously with every event the Chief publishes (nested Chiefs' too)
+   * until the returned function is called; the listener must be cheap and must not throw.
+   * Optional: a fake source may leave it out.
+   */
+  onEvent?(listener: EventHandler): () => void;
 }
 
 /** What a Chief lends {@link chiefHealthSource}. */
@@ -92,9 +98,9 @@ export interface HealthView {
   isReady(): boolean | undefined;
   names(): Iterable<string>;
   counters(name: string): WorkerCounters | undefined;
-  mailboxes?(): Record<string, MailboxCounters>;
   onChange(listener: () => void): () => void;
   publish(event: ChiefEvent): void;
+  onEvent?(listener: EventHandler): () => void;
 }
 
 /** A Chief's {@link HealthSource}: before and between runs it is idle, not live, not ready, with zero counters. */
@@ -109,8 +115,8 @@ export function chiefHealthSource(view: HealthView): HealthSource {
       for (const name of view.names()) counters[name] = view.counters(name) ?? { restarts: 0, failures: 0 };
       return counters;
     },
-    getMailboxCounters: () => view.mailboxes?.() ?? {},
     onChange: (listener) => view.onChange(listener),
     report: (event) => view.publish(event),
+    ...(view.onEvent ? { onEvent: view.onEvent } : {}),
   };
 }

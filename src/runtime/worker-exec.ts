@@ -1,3 +1,4 @@
+import type { InspectionEvent, Observer } from 'xstate';
 import type { WorkerExec } from '../machines/worker.js';
 import type { EventHandler } from './events.js';
 import { detachedRouter } from './mailbox/detached-router.js';
@@ -8,9 +9,16 @@ import type { Worker, WorkerContext } from './worker.js';
 /** Where a nested Chief finds its parent's event sink on the context it runs with. */
 export const PARENT_EVENTS: unique symbol = Symbol.for('uwe.parentEvents');
 
-/** A context that may carry the parent Chief's event sink. */
+/** Where a nested Chief finds the inspection observer of its parent's tree. */
+export const PARENT_INSPECT: unique symbol = Symbol.for('uwe.parentInspect');
+
+/** A parent's inspection observer, as handed down to nested Chiefs. */
+export type ParentInspect = Observer<InspectionEvent>;
+
+/** A context that may carry the parent Chief's event sink and inspection observer. */
 export interface ChiefWorkerContext extends WorkerContext {
   readonly [PARENT_EVENTS]?: EventHandler;
+  readonly [PARENT_INSPECT]?: ParentInspect;
 }
 
 /**
@@ -22,6 +30,7 @@ export function createWorkerContext(
   signal: AbortSignal,
   values: Readonly<Record<string, unknown>>,
   parentEvents?: EventHandler,
+  parentInspect?: ParentInspect,
   mailboxes: MailboxRouter = detachedRouter(),
 ): ChiefWorkerContext {
   let done: Promise<void> | undefined;
@@ -38,6 +47,7 @@ export function createWorkerContext(
     },
   };
   if (parentEvents) Object.defineProperty(ctx, PARENT_EVENTS, { value: parentEvents });
+  if (parentInspect) Object.defineProperty(ctx, PARENT_INSPECT, { value: parentInspect });
   return ctx;
 }
 
@@ -51,11 +61,12 @@ export function toExec(
   worker: Worker,
   values: () => Readonly<Record<string, unknown>>,
   parentEvents?: () => EventHandler | undefined,
+  parentInspect?: () => ParentInspect | undefined,
   mailboxes?: MailboxRouter,
 ): WorkerExec {
   return typeof worker.init === 'function'
-    ? new ExecWithInit(name, worker, values, parentEvents, mailboxes)
-    : new Exec(name, worker, values, parentEvents, mailboxes);
+    ? new ExecWithInit(name, worker, values, parentEvents, parentInspect, mailboxes)
+    : new Exec(name, worker, values, parentEvents, parentInspect, mailboxes);
 }
 
 class Exec implements WorkerExec {
@@ -64,11 +75,14 @@ class Exec implements WorkerExec {
     readonly worker: Worker,
     readonly values: () => Readonly<Record<string, unknown>>,
     readonly parentEvents: (() => EventHandler | undefined) | undefined,
+    readonly parentInspect: (() => ParentInspect | undefined) | undefined,
     readonly mailboxes?: MailboxRouter,
   ) {}
 
   run(signal: AbortSignal): unknown {
-    return this.worker.run(createWorkerContext(this.name, signal, this.values(), this.parentEvents?.(), this.mailboxes));
+    return this.worker.run(
+      createWorkerContext(this.name, signal, this.values(), this.parentEvents?.(), this.parentInspect?.(), this.mailboxes),
+    );
   }
 }
 

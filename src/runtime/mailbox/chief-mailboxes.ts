@@ -1,9 +1,19 @@
+import type { WorkerSpec } from '../../machines/chief-registry.js';
 import { InvalidArgumentError } from '../errors.js';
+import type { ChiefEvent } from '../events.js';
+import type { HealthSource } from '../health-source.js';
 import type { MailboxBroker } from './broker.js';
 import { MailboxRouter } from './router.js';
 import { MailboxBus } from './worker-mailbox.js';
 
 let routerOf: (chief: ChiefMailboxes) => MailboxRouter;
+
+/** What the router needs from its Chief: the registered workers and the event outlet. */
+export interface MailboxHost {
+  specs: ReadonlyMap<string, WorkerSpec>;
+  publish: (event: ChiefEvent) => void;
+  listening: () => boolean;
+}
 
 /**
  * The messaging methods of a Chief, kept in their own file: the Chief extends this class and
@@ -16,9 +26,24 @@ let routerOf: (chief: ChiefMailboxes) => MailboxRouter;
  */
 export class ChiefMailboxes {
   readonly #router = new MailboxRouter();
+  #host: (() => MailboxHost) | undefined;
+
+  /** `host` is read on first use, once the Chief's own fields exist. */
+  constructor(host: () => MailboxHost) {
+    this.#host = host;
+  }
 
   static {
-    routerOf = (chief) => chief.#router;
+    routerOf = (chief) => chief.#bound();
+  }
+
+  #bound(): MailboxRouter {
+    if (this.#host !== undefined) {
+      const { specs, publish, listening } = this.#host();
+      this.#host = undefined;
+      this.#router.bind(specs, publish, listening);
+    }
+    return this.#router;
   }
 
   /**
@@ -34,7 +59,7 @@ export class ChiefMailboxes {
    */
   mailbox(name = 'chief'): MailboxBus {
     if (typeof name !== 'string' || name.length === 0) throw new InvalidArgumentError('mailbox sender name must be a non-empty string');
-    return new MailboxBus(this.#router, name, undefined);
+    return new MailboxBus(this.#bound(), name, undefined);
   }
 
   /**
@@ -47,7 +72,7 @@ export class ChiefMailboxes {
    * ```
    */
   useNopMailbox(): void {
-    this.#router.disable();
+    this.#bound().disable();
   }
 
   /**
@@ -62,8 +87,21 @@ export class ChiefMailboxes {
     if (typeof broker?.connect !== 'function' || typeof broker.publish !== 'function') {
       throw new InvalidArgumentError('a mailbox broker must have connect(deliver) and publish(message) methods');
     }
-    this.#router.useBroker(broker);
+    this.#bound().useBroker(broker);
   }
+}
+
+/**
+ * A health source that also sees the mailbox counts (never the messages) of `router`.
+ *
+ * @example
+ * ```ts
+ * const source = withMailboxCounters(mailboxRouter(chief), chiefHealthSource(view));
+ * source.getMailboxCounters!().consumer.depth;
+ * ```
+ */
+export function withMailboxCounters(router: MailboxRouter, source: HealthSource): HealthSource {
+  return { ...source, getMailboxCounters: () => router.counters() };
 }
 
 /**
