@@ -12,15 +12,22 @@ import type { LossReason, Mailbox } from './mailbox.js';
 export type EventInit = Pick<ChiefEvent, 'type' | 'level' | 'message'> & { worker?: string; fields?: Record<string, unknown>; error?: unknown };
 
 /**
- * `mailbox.unknown-target`: a message to a worker that is not registered.
+ * `mailbox.unknown-target`: messages to a worker that is not registered (one event per target
+ * and microtask, with the count and the first sender and kind).
  *
  * @example
  * ```ts
  * publish(createEvent(unknownTargetEvent('a', 'nobody', 'message')));
  * ```
  */
-export function unknownTargetEvent(sender: string, target: string, kind: string): EventInit {
-  return { type: 'mailbox.unknown-target', level: 'warn', worker: sender, message: `message to unknown worker "${target}"`, fields: { sender, target, kind } };
+export function unknownTargetEvent(sender: string, target: string, kind: string, count = 1): EventInit {
+  return {
+    type: 'mailbox.unknown-target',
+    level: 'warn',
+    worker: sender,
+    message: `${count} message(s) to unknown worker "${target}"`,
+    fields: { sender, target, kind, count },
+  };
 }
 
 /**

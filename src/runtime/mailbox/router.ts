@@ -87,6 +87,8 @@ export class MailboxRouter implements MailboxHooks {
   #asks: Map<number, Ask> | undefined;
   #nextRequest = 0;
   #dropQueue: Mailbox[] | undefined;
+  /** Sends to unknown workers not yet reported, per target (reported once per microtask, with the count). */
+  #unknown: Map<string, { sender: string; kind: string; count: number }> | undefined;
 
   /** Connects the router to its Chief's registered workers and event outlet. */
   bind(specs: ReadonlyMap<string, WorkerSpec>, publish: (event: ChiefEvent) => void, listening: () => boolean): void {
@@ -127,6 +129,7 @@ export class MailboxRouter implements MailboxHooks {
   endRun(): void {
     for (const box of this.#boxes.values()) if (!box.closed) this.#close(box);
     this.#flushDrops();
+    this.#flushUnknown();
     this.#phase = 'after';
     this.#run = undefined;
   }
@@ -267,7 +270,7 @@ export class MailboxRouter implements MailboxHooks {
   #deliver(message: Message): Status {
     const box = this.#box(message.target);
     if (box === undefined) {
-      this.#emit(unknownTargetEvent(message.sender, message.target, message.kind));
+      this.#countUnknown(message);
       return UNKNOWN;
     }
     if (box.closed) {
@@ -359,6 +362,23 @@ export class MailboxRouter implements MailboxHooks {
       this.#dropQueue.push(box);
     }
   }
+
+  #countUnknown(message: Message): void {
+    let pending = this.#unknown;
+    if (pending === undefined) {
+      pending = this.#unknown = new Map();
+      queueMicrotask(this.#flushUnknown);
+    }
+    const entry = pending.get(message.target);
+    if (entry) entry.count++;
+    else pending.set(message.target, { sender: message.sender, kind: message.kind, count: 1 });
+  }
+
+  readonly #flushUnknown = (): void => {
+    const pending = this.#unknown;
+    this.#unknown = undefined;
+    if (pending) for (const [target, { sender, kind, count }] of pending) this.#emit(unknownTargetEvent(sender, target, kind, count));
+  };
 
   /** One `mailbox.dropped` event per mailbox and microtask, with the count: a flood makes one event, not one per message. */
   readonly #flushDrops = (): void => {
