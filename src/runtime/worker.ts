@@ -1,3 +1,4 @@
+import type { WorkerMailbox } from './mailbox/worker-mailbox.js';
 import type { EventFields, EventLevel } from './events.js';
 
 /**
@@ -56,6 +57,8 @@ export interface WorkerContext {
    * a Chief), so call it as `ctx.report?.(...)`: a report costs nothing then.
    */
   readonly report?: (report: WorkerReport) => void;
+  /** Messages to and from the other workers of the Chief (see the README's "Mailbox"). */
+  readonly mailbox: WorkerMailbox;
 }
 
 /**

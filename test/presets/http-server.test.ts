@@ -11,6 +11,7 @@ import {
   type RequestListener,
   type RequestListenerFactory,
 } from 'uwe/presets/http';
+import { createWorkerContext } from '../../src/runtime/worker-exec.js';
 import { deferred } from '../support/flush.js';
 import { EventRecorder } from '../support/recorder.js';
 import { closed, get, RawConnection } from './http-client.js';
@@ -301,8 +302,8 @@ describe('httpServer', () => {
       },
     });
     const controller = new AbortController();
-    const ctx = { name: 'api', signal: controller.signal, done: new Promise<void>(() => {}), values: {} };
-    await (worker.init as (ctx?: unknown) => Promise<void>)({ ...ctx, name: 'from-init' });
+    const ctx = createWorkerContext('api', controller.signal, {});
+    await (worker.init as (ctx?: unknown) => Promise<void>)(createWorkerContext('from-init', controller.signal, {}));
     expect(contexts).toEqual(['from-init']);
     const running = worker.run(ctx);
     await vi.waitFor(() => expect(worker.address()).not.toBeNull());
@@ -312,7 +313,7 @@ describe('httpServer', () => {
     expect(contexts).toEqual(['from-init']);
     await worker.init!(); // an older runtime: no context, so run builds it with its own
     const again = new AbortController();
-    const second = worker.run({ ...ctx, signal: again.signal });
+    const second = worker.run(createWorkerContext('api', again.signal, {}));
     await vi.waitFor(() => expect(contexts).toEqual(['from-init', 'api']));
     again.abort();
     await second;
@@ -342,7 +343,7 @@ describe('httpServer', () => {
   it('returns at once when stopped before it listened', async () => {
     const controller = new AbortController();
     controller.abort();
-    const ctx = { name: 'api', signal: controller.signal, done: Promise.resolve(), values: {} };
+    const ctx = createWorkerContext('api', controller.signal, {});
     await expect(httpServer({ port: 0 }, () => {}).run(ctx)).resolves.toBeUndefined();
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Chief, InvalidArgumentError, job, Restart, type WorkerContext, type WorkerReport } from 'uwe';
+import { createWorkerContext } from '../../src/runtime/worker-exec.js';
 import { deferred } from '../support/flush.js';
 import { EventRecorder } from '../support/recorder.js';
 
@@ -12,6 +13,7 @@ function context() {
     signal: controller.signal,
     done: new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve())),
     values: {},
+    mailbox: createWorkerContext('j', controller.signal, {}).mailbox,
     report: (r) => reports.push(r),
   };
   return { ctx, reports, stop: () => controller.abort() };
