@@ -39,6 +39,7 @@ export type ChiefEventType =
   | 'worker.added'
   | 'worker.removed'
   | 'callback.failed'
+  | 'callback.hung'
   | 'events.dropped'
   | 'socket.listening'
   | 'socket.closed'
@@ -93,7 +94,7 @@ export interface ChiefEvent {
  * chief.setEventHandler(handler);
  * ```
  */
-export type EventHandler = (event: ChiefEvent) => void;
+export type EventHandler = (event: ChiefEvent) => void | Promise<void>;
 
 interface EventInit {
   type: ChiefEventType;
