@@ -11,7 +11,8 @@ export type { BackoffOptions } from './machines/backoff.js';
 export { DEFAULT_BACKOFF } from './machines/backoff.js';
 export { DEFAULT_STOP_TIMEOUT_MS, DEFAULT_WORKER_OPTIONS } from './runtime/worker-options.js';
 export type { WorkerOptions } from './runtime/worker-options.js';
-export type { SupervisionStrategy, FailedWorker, UnstoppedWorker, Escalation } from './machines/chief.js';
+export type { SupervisionStrategy, FailedWorker, UnstoppedWorker, HungStep, Escalation } from './machines/chief.js';
+export type { ProcessFault } from './runtime/process-errors.js';
 export { DoNotRestart, DoNotRestartError, StopApp, StopAppError } from './machines/sentinel-errors.js';
 export {
   createEvent,

@@ -13,9 +13,9 @@ import { EventHub } from './event-hub.js';
 import { createEvent, type ChiefEvent, type EventHandler } from './events.js';
 import { chiefHealthSource, type HealthSource } from './health-source.js';
 import { runNested } from './nested-run.js';
-import { exitAfterStop } from './process-exit.js';
 import { RunWaiters } from './run-waiters.js';
-import { runLocker, type Locker } from './signal-locker.js';
+import type { Locker } from './signal-locker.js';
+import { runTopLevel } from './top-run.js';
 import type { Worker, WorkerContext } from './worker.js';
 import { toExec, type ChiefWorkerContext } from './worker-exec.js';
 import type { WorkerOptions } from './worker-options.js';
@@ -354,15 +354,18 @@ export class Chief implements Worker {
     return this.#specs.add(name, worker, options);
   }
 
-  async #runTop(): Promise<RunResult> {
-    const locker = runLocker(this.#locker, () => this.#run?.forceStop());
-    try {
-      const result = await this.#runWith(locker.wait);
-      if (locker.owned && this.#options.exitProcess) exitAfterStop(result);
-      return result;
-    } finally {
-      locker.release();
-    }
+  #runTop(): Promise<RunResult> {
+    // Refused before the locker is called: a custom locker may have effects, or wait for ever.
+    if (this.#run?.finished === false) return Promise.reject(new ChiefStateError('run() was already called'));
+    return runTopLevel({
+      locker: this.#locker,
+      exitProcess: this.#options.exitProcess,
+      handleProcessErrors: this.#options.handleProcessErrors,
+      publish: this.#publish,
+      requestStop: (reason) => this.#run?.requestStop(reason),
+      forceStop: () => this.#run?.forceStop(),
+      runWith: (locker) => this.#runWith(locker),
+    });
   }
 
   #runWith(locker: Promise<unknown>): Promise<RunResult> {

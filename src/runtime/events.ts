@@ -41,6 +41,7 @@ export type ChiefEventType =
   | 'callback.failed'
   | 'callback.hung'
   | 'events.dropped'
+  | 'process.fault'
   | 'socket.listening'
   | 'socket.closed'
   | 'socket.error'
