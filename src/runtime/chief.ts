@@ -3,11 +3,7 @@ import { WorkerState } from '../machines/worker-state.js';
 import { assertDuration, resolveChiefOptions, type ChiefAttachment, type ChiefOptions, type ResolvedChiefOptions, type RunResult } from './chief-options.js';
 import { ChiefRun, type ChiefHooks, type ChiefRunHost } from './chief-run.js';
 import { validateDependencies } from './dependencies.js';
-import {
-  ChiefStateError,
-  InvalidArgumentError,
-  UnknownWorkerError,
-} from './errors.js';
+import { ChiefStateError, InvalidArgumentError, UnknownWorkerError } from './errors.js';
 import { ChangeListeners } from './change-listeners.js';
 import { EventHub } from './event-hub.js';
 import { createEvent, type ChiefEvent, type EventHandler } from './events.js';
@@ -68,6 +64,8 @@ export class Chief implements Worker {
 
   /**
    * Registers a worker, to be started by `run()` in registration order; uwe's `AddWorker`.
+   * While a run goes on it throws {@link ChiefStateError} (use `addWorkerAndLaunch`); once the
+   * run settled, the worker is registered for the next `run()`.
    *
    * @example
    * ```ts
@@ -193,7 +191,7 @@ export class Chief implements Worker {
 
   /**
    * Sets the callback that receives every event; uwe's `SetEventHandler`. A handler that throws
-   * is reported on stderr and to the `events()` readers; it never stops the Chief.
+   * or rejects is reported on stderr and to the `events()` readers; it never stops the Chief.
    *
    * @example
    * ```ts
@@ -258,7 +256,9 @@ export class Chief implements Worker {
   }
 
   /**
-   * A callback run after all workers stopped; uwe's `SetShutdown`. If it throws, an event says so.
+   * A callback run after every worker's `init` and `run` settled or was abandoned; uwe's
+   * `SetShutdown`. A throw or rejection is a `callback.failed` event; the force-stop timeout
+   * bounds it (a hung one is named in `result.hung`).
    *
    * @example
    * ```ts
@@ -320,6 +320,8 @@ export class Chief implements Worker {
   /**
    * Runs every worker and waits until the Chief is stopped (by the locker, `shutdown()`, or an
    * escalation); uwe's `Run`. Given a context it runs as a worker of a parent Chief instead.
+   * While a run goes on, `run()` rejects with {@link ChiefStateError} (the locker is not
+   * called); once it settled, the Chief may run again, with the workers added since.
    *
    * @example
    * ```ts
@@ -358,9 +360,8 @@ export class Chief implements Worker {
     // Refused before the locker is called: a custom locker may have effects, or wait for ever.
     if (this.#run?.finished === false) return Promise.reject(new ChiefStateError('run() was already called'));
     return runTopLevel({
+      ...this.#options,
       locker: this.#locker,
-      exitProcess: this.#options.exitProcess,
-      handleProcessErrors: this.#options.handleProcessErrors,
       publish: this.#publish,
       requestStop: (reason) => this.#run?.requestStop(reason),
       forceStop: () => this.#run?.forceStop(),
@@ -391,5 +392,4 @@ export class Chief implements Worker {
       forget: (name) => this.#specs.forget(name),
     };
   }
-
 }

@@ -9,7 +9,7 @@ export interface TopRunHost {
   readonly locker: Locker | undefined;
   readonly exitProcess: boolean;
   /** undefined: handle them when the Chief owns the process (default locker and exitProcess). */
-  readonly handleProcessErrors: boolean | undefined;
+  readonly handleProcessErrors?: boolean | undefined;
   publish(event: ChiefEvent): void;
   requestStop(reason: string): void;
   forceStop(): void;
