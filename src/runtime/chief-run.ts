@@ -114,7 +114,10 @@ export class ChiefRun {
       throw error;
     }
     const snapshot = actor.getSnapshot();
-    if (snapshot.context.startError !== undefined) throw snapshot.context.startError;
+    if (snapshot.context.startError !== undefined) {
+      host.waiters.onStopped(() => WorkerState.NotExists);
+      throw snapshot.context.startError;
+    }
     const result = snapshot.output!;
     this.#finish(result, snapshot);
     if (result.error) throw new NoWorkersError();

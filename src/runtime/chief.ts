@@ -134,7 +134,7 @@ export class Chief implements Worker {
   removeWorker(name: string): Promise<void> {
     if (!this.#specs.has(name)) return Promise.reject(new UnknownWorkerError(name));
     const run = this.#run;
-    if (!run?.active) {
+    if (!run?.active || run.phase === 'idle') {
       if (run && !run.finished) return Promise.reject(new ChiefStateError('the chief is starting'));
       this.#specs.forget(name);
       return Promise.resolve();
@@ -156,7 +156,7 @@ export class Chief implements Worker {
   restartWorker(name: string): Promise<void> {
     if (!this.#specs.has(name)) return Promise.reject(new UnknownWorkerError(name));
     const run = this.#run;
-    if (!run?.active || run.phase === 'stopping') return Promise.reject(new ChiefStateError('the chief is not running'));
+    if (!run?.active || run.phase === 'stopping' || run.phase === 'idle') return Promise.reject(new ChiefStateError('the chief is not running'));
     // Reports reach the waiters a microtask later, so asking first and waiting next loses none.
     return this.#waiters.untilRun(name, run.restart(name));
   }

@@ -219,6 +219,23 @@ describe('Chief: callbacks that fail asynchronously are reported, never fatal', 
 });
 
 describe('Chief: run() edges', () => {
+  it('while the attachments start, addWorkerAndLaunch is kept for the start and removeWorker is refused', async () => {
+    const { chief, stop, recorder } = chiefWithLocker();
+    const gate = deferred();
+    chief.attach({ name: 'slow', start: () => gate.promise, stop: async () => {} });
+    chief.addWorker('a', untilAborted);
+    const result = chief.run();
+    const launched = chief.addWorkerAndLaunch('late', untilAborted);
+    await expect(chief.removeWorker('a')).rejects.toThrow(ChiefStateError);
+    await expect(chief.restartWorker('a')).rejects.toThrow(ChiefStateError);
+    gate.resolve();
+    await launched;
+    expect(chief.getWorkersStates()).toEqual({ a: 'Run', late: 'Run' });
+    stop();
+    expect((await result).graceful).toBe(true);
+    expect(recorder.of('worker.added')).toHaveLength(1);
+  });
+
   it('run() while running rejects with ChiefStateError without calling the locker again', async () => {
     const { chief, stop, locker, recorder } = chiefWithLocker();
     chief.addWorker('a', untilAborted);
