@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChiefCloser } from '../../src/machines/chief.js';
 import { unreachedClosers } from '../../src/machines/chief.js';
-import { deferred } from '../support/flush.js';
-import { flush } from '../support/flush.js';
+import { deferred, flush } from '../support/flush.js';
 import { chiefFixture } from './chief-fixture.js';
 
 /** Closers that log when they run and settle as the test says. */
@@ -21,20 +20,21 @@ function closers(log: string[], how: Record<string, 'ok' | 'hang' | 'throw' | 'r
 }
 
 describe('chief machine: the stop states', () => {
-  it('drains first (workers untouched, not ready), then stops the workers, then closes in order', async () => {
-    const log: string[] = [];
-    const c = chiefFixture({ a: {} }, { drainMs: 500, closers: closers(log, { shutdown: 'ok', socket: 'ok' }) });
-    c.log.push = (...items: string[]) => log.push(...items);
+  it('drains first (workers untouched), then stops the workers, then closes in order', async () => {
+    const closed: string[] = [];
+    const c = chiefFixture({ a: {} }, { drainMs: 500, closers: closers(closed, { shutdown: 'ok', socket: 'ok' }) });
     c.actor.send({ type: 'START' });
     await flush();
     c.actor.send({ type: 'STOP', reason: 'locker' });
     expect(c.actor.getSnapshot().value).toEqual({ stopping: 'draining' });
     c.clock.increment(499);
     await flush();
-    expect(log).toEqual(['run a']);
+    expect(c.log).toEqual(['run a']);
+    expect(closed).toEqual([]);
     c.clock.increment(1);
     await flush();
-    expect(log).toEqual(['run a', 'abort a', 'close shutdown', 'close socket']);
+    expect(c.log).toEqual(['run a', 'abort a']);
+    expect(closed).toEqual(['close shutdown', 'close socket']);
     expect(c.actor.getSnapshot().output).toMatchObject({ graceful: true, hung: [] });
   });
 
