@@ -119,6 +119,8 @@ export type WorkerMachineEvent =
   | { type: 'GIVE_UP'; limit?: RestartLimit }
   | { type: 'INIT_DONE'; runId: number }
   | { type: 'INIT_FAILED'; runId: number; error: unknown }
+  /** The worker's own delayed event: its init took longer than `initTimeoutMs`. */
+  | { type: 'INIT_TIMEOUT'; runId: number }
   | { type: 'RUN_DONE'; runId: number }
   | { type: 'RUN_ERROR'; runId: number; error: Error }
   | { type: 'RUN_CRASH'; runId: number; error: unknown };

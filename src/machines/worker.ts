@@ -1,9 +1,10 @@
-import { and, assign, not, setup } from 'xstate';
+import { and, assign, cancel, enqueueActions, not, setup } from 'xstate';
 import { backoffDelay } from './backoff.js';
 import { policyRestarts, policyStopsApp, type FailureKind } from './restart.js';
 import { detachStack } from './detach-stack.js';
 import { hasSentinel } from './sentinel-errors.js';
 import { timerMs } from './timer-ms.js';
+import { STOP_REASON, deliver } from './worker-delivery.js';
 import { countWithin, withRestartAt } from './restart-window.js';
 import { needsReinit, reportActions } from './worker-reports.js';
 import type {
@@ -42,13 +43,17 @@ export type {
  * settlement carries the runId it belongs to, so a late answer of an abandoned run is ignored.
  */
 
-/** One reason object shared by every stop: a DOMException per abort costs time and memory. */
-const STOP_REASON: unknown =
-  typeof DOMException === 'function'
-    ? new DOMException('The worker was asked to stop.', 'AbortError')
-    : Object.assign(new Error('The worker was asked to stop.'), { name: 'AbortError' });
-
 type SettleEvent = Extract<WorkerMachineEvent, { runId: number }>;
+
+/** The id of the delayed INIT_TIMEOUT event, so leaving init cancels it. */
+const INIT_TIMER = 'initTimeout';
+
+const scheduleInitTimeout = enqueueActions<WorkerMachineContext, WorkerMachineEvent, undefined, WorkerMachineEvent, never, never, never, never, never>(
+  ({ context, enqueue }) => {
+    const ms = context.policy.initTimeoutMs;
+    if (ms !== undefined) enqueue.raise({ type: 'INIT_TIMEOUT', runId: context.runId }, { id: INIT_TIMER, delay: timerMs(ms) });
+  },
+);
 
 function currentRun({ context, event }: { context: WorkerMachineContext; event: WorkerMachineEvent }): boolean {
   return (event as SettleEvent).runId === context.runId;
@@ -64,23 +69,11 @@ const initFailed = {
   actions: { type: 'recordFailure', params: { kind: 'init' } },
 } as const;
 
-/**
- * The optional init timeout, a substate of `starting` and `initializing`: a worker without
- * `initTimeoutMs` schedules no timer (every pending delay costs each stopping actor a walk).
- */
-const initTimer = {
-  initial: 'untimed',
-  states: {
-    untimed: { always: { guard: 'hasInitTimeout', target: 'timed' } },
-    timed: {
-      after: {
-        initTimeout: {
-          target: '#worker.Failed',
-          actions: ['abortRun', { type: 'recordFailure', params: { kind: 'init-timeout' } }],
-        },
-      },
-    },
-  },
+/** An init past its `initTimeoutMs`, while it runs. */
+const initTimedOut = {
+  guard: 'currentRun',
+  target: '#worker.Failed',
+  actions: ['abortRun', { type: 'recordFailure', params: { kind: 'init-timeout' } }],
 } as const;
 
 /**
@@ -102,13 +95,11 @@ export const workerMachine = setup({
   },
   delays: {
     stopTimeout: ({ context }) => timerMs(context.policy.stopTimeoutMs),
-    initTimeout: ({ context }) => timerMs(context.policy.initTimeoutMs ?? 0),
     backoffDelay: ({ context }) => timerMs(context.delayMs),
   },
   guards: {
     currentRun,
     hasInit: ({ context }) => context.exec.init !== undefined,
-    hasInitTimeout: ({ context }) => context.policy.initTimeoutMs !== undefined,
     reinit: ({ context }) => needsReinit(context),
     abandonedOrForced: ({ context }) => context.failure?.kind === 'stop-timeout' || context.failure?.kind === 'forced',
     doNotRestart: ({ context }) => hasSentinel(context.failure?.error, 'UWE_DO_NOT_RESTART'),
@@ -130,6 +121,10 @@ export const workerMachine = setup({
     },
   },
   actions: {
+    // Only a worker with initTimeoutMs schedules a timer (each pending delay costs every stopping
+    // actor a walk); it is XState's delayed event, on the actor's clock, cancelled on exit.
+    scheduleInitTimeout,
+    cancelInitTimeout: cancel(INIT_TIMER),
     startInit: ({ context, self }) => {
       const runId = context.runId;
       const signal = context.controller!.signal;
@@ -228,14 +223,14 @@ export const workerMachine = setup({
       initial: 'ready',
       states: {
         initializing: {
-          entry: 'startInit',
-          ...initTimer,
-          on: { INIT_DONE: { guard: 'currentRun', target: 'ready' }, INIT_FAILED: initFailed, STOP: 'stopping' },
+          entry: ['scheduleInitTimeout', 'startInit'],
+          exit: 'cancelInitTimeout',
+          on: { INIT_DONE: { guard: 'currentRun', target: 'ready' }, INIT_FAILED: initFailed, INIT_TIMEOUT: initTimedOut, STOP: 'stopping' },
         },
         starting: {
-          entry: 'startInit',
-          ...initTimer,
-          on: { INIT_DONE: { guard: 'currentRun', target: '#worker.Run' }, INIT_FAILED: initFailed, STOP: 'stopping' },
+          entry: ['scheduleInitTimeout', 'startInit'],
+          exit: 'cancelInitTimeout',
+          on: { INIT_DONE: { guard: 'currentRun', target: '#worker.Run' }, INIT_FAILED: initFailed, INIT_TIMEOUT: initTimedOut, STOP: 'stopping' },
         },
         stopping: {
           entry: 'abortRun',
@@ -392,15 +387,5 @@ export const workerMachine = setup({
     },
   },
 });
-
-interface Deliverable {
-  send(event: WorkerMachineEvent): void;
-  getSnapshot(): { status: string };
-}
-
-/** A settlement may arrive after the actor was stopped from outside; sending then would warn. */
-function deliver(self: Deliverable, event: WorkerMachineEvent): void {
-  if (self.getSnapshot().status === 'active') self.send(event);
-}
 
 export type WorkerMachine = typeof workerMachine;

@@ -33,7 +33,6 @@ function delayOf(event: WorkerMachineEvent, before: ModelSnapshot): number {
   const [, , delay] = (event.type as string).split('.');
   const { policy, delayMs } = before.context;
   if (delay === 'stopTimeout') return policy.stopTimeoutMs;
-  if (delay === 'initTimeout') return policy.initTimeoutMs!;
   if (delay === 'backoffDelay') return delayMs;
   if (delay === 'healthyAfter') return policy.backoff.resetAfterMs;
   throw new Error(`unknown delay in ${event.type}`);
@@ -139,6 +138,9 @@ async function drivePath(path: ModelPath, pathIndex: number): Promise<void> {
       await flush();
     } else if (step.event.type.startsWith('xstate.after.')) {
       runtime.clock.increment(delayOf(step.event, step.before));
+    } else if (step.event.type === 'INIT_TIMEOUT') {
+      // The worker's own delayed event: the clock reaches its initTimeoutMs.
+      runtime.clock.increment(step.before.context.policy.initTimeoutMs!);
     } else {
       runtime.command(step.event, i, pathIndex + i);
     }

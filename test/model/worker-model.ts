@@ -167,6 +167,8 @@ function candidateEvents(config: ModelConfig, snapshot: ModelSnapshot): WorkerMa
   const events: WorkerMachineEvent[] = [];
   for (const type of config.commands) events.push(type === 'FAIL' ? { type, error: FORCED_ERROR } : ({ type } as WorkerMachineEvent));
   events.push({ type: 'INIT_DONE', runId }, { type: 'RUN_DONE', runId });
+  // The worker raises it itself, delayed, only when it has an initTimeoutMs.
+  if (snapshot.context.policy.initTimeoutMs !== undefined) events.push({ type: 'INIT_TIMEOUT', runId });
   for (const [tag, error] of Object.entries(ERRORS)) {
     if (tag === 'aborted') events.push({ type: 'INIT_FAILED', runId, error }, { type: 'RUN_CRASH', runId, error });
     else events.push({ type: 'INIT_FAILED', runId, error }, { type: 'RUN_ERROR', runId, error }, { type: 'RUN_CRASH', runId, error });
@@ -182,7 +184,8 @@ export function enabledEvents(config: ModelConfig, snapshot: ModelSnapshot): Wor
 
 /** Stamps an abstract event with the runId of the run it settles. */
 export function concreteEvent(event: AbstractEvent, snapshot: ModelSnapshot): WorkerMachineEvent {
-  return (SETTLE_TYPES.has(event.type) ? { ...event, runId: snapshot.context.runId } : { ...event }) as WorkerMachineEvent;
+  const stamped = SETTLE_TYPES.has(event.type) || event.type === 'INIT_TIMEOUT';
+  return (stamped ? { ...event, runId: snapshot.context.runId } : { ...event }) as WorkerMachineEvent;
 }
 
 export const SETTLE_TYPES: ReadonlySet<string> = new Set(['INIT_DONE', 'INIT_FAILED', 'RUN_DONE', 'RUN_ERROR', 'RUN_CRASH']);
