@@ -1,4 +1,4 @@
-import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import { createActor, type Actor, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
 import { chiefMachine, unreachedClosers, type ChiefEmitted } from '../machines/chief.js';
 import type { WorkerSpec } from '../machines/chief-registry.js';
 import type { WorkerReport } from '../machines/worker.js';
@@ -35,6 +35,8 @@ export interface ChiefRunHost {
   notifyChange(): void;
   /** A worker was removed at run time: the Chief forgets it. */
   forget(name: string): void;
+  /** The tree's inspection observer, if any: given to the Chief's actor, whose system its workers join. */
+  readonly inspect?: Observer<InspectionEvent> | undefined;
 }
 
 type ChiefSnapshot = SnapshotFrom<typeof chiefMachine>;
@@ -208,6 +210,7 @@ export class ChiefRun {
         ...(options.random ? { random: options.random } : {}),
       },
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(this.#host.inspect ? { inspect: this.#host.inspect } : {}),
     });
     this.#actor = actor;
     return actor;

@@ -13,12 +13,13 @@ import { RunWaiters } from './run-waiters.js';
 import type { Locker } from './signal-locker.js';
 import { runTopLevel } from './top-run.js';
 import type { Worker, WorkerContext } from './worker.js';
-import { toExec, type ChiefWorkerContext } from './worker-exec.js';
+import { guardObserver } from './inspection.js';
+import { PARENT_INSPECT, toExec, type ChiefWorkerContext, type ParentInspect } from './worker-exec.js';
 import type { WorkerOptions } from './worker-options.js';
 import { WorkerSpecs } from './worker-specs.js';
 
 export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './chief-options.js';
-export type { ChiefAttachment, ChiefOptions, Clock, RunResult } from './chief-options.js';
+export type { ChiefAttachment, ChiefOptions, Clock, InspectionObserver, RunResult } from './chief-options.js';
 
 /**
  * The supervisor: registers workers, runs and supervises them, reports every lifecycle change
@@ -36,7 +37,7 @@ export type { ChiefAttachment, ChiefOptions, Clock, RunResult } from './chief-op
 export class Chief implements Worker {
   readonly #options: ResolvedChiefOptions;
   readonly #specs = new WorkerSpecs(
-    (name, worker) => toExec(name, worker, this.#workerValues, this.#workerParentEvents),
+    (name, worker) => toExec(name, worker, this.#workerValues, this.#workerParentEvents, this.#workerInspect),
     // A nested Chief needs its own force-stop time to stop its tree; the usual 5 s worker stop
     // timeout would abandon it half-way, so unless told otherwise it gets that time and a second.
     (worker) => (worker instanceof Chief ? worker.#options.forceStopTimeoutMs + 1_000 : undefined),
@@ -56,16 +57,20 @@ export class Chief implements Worker {
   readonly #publish = (event: ChiefEvent): void => this.#hub.publish(event);
   /** The sink nested Chiefs forward to; only given when someone listens. */
   readonly #workerParentEvents = (): EventHandler | undefined => (this.#hub.listening ? this.#publish : undefined);
+  /** The inspection observer of this Chief's tree: its own (guarded), else its parent's. */
+  #inspect: ParentInspect | undefined;
+  #inheritedInspect: ParentInspect | undefined;
+  readonly #workerInspect = (): ParentInspect | undefined => this.#inspect ?? this.#inheritedInspect;
 
   constructor(options: ChiefOptions = {}) {
     this.#options = resolveChiefOptions(options);
     this.#hub = new EventHub(this.#options.eventBufferSize);
+    this.#inspect = guardObserver(this.#options.inspect, this.#publish);
   }
 
   /**
    * Registers a worker, to be started by `run()` in registration order; uwe's `AddWorker`.
-   * While a run goes on it throws {@link ChiefStateError} (use `addWorkerAndLaunch`); once the
-   * run settled, the worker is registered for the next `run()`.
+   * During a run it throws {@link ChiefStateError}; after one, it registers for the next `run()`.
    *
    * @example
    * ```ts
@@ -256,9 +261,8 @@ export class Chief implements Worker {
   }
 
   /**
-   * A callback run after every worker's `init` and `run` settled or was abandoned; uwe's
-   * `SetShutdown`. A throw or rejection is a `callback.failed` event; the force-stop timeout
-   * bounds it (a hung one is named in `result.hung`).
+   * Run once every worker's `init` and `run` settled or was abandoned; uwe's `SetShutdown`. A throw
+   * or rejection is a `callback.failed` event; the force-stop timeout bounds it (`result.hung`).
    *
    * @example
    * ```ts
@@ -314,14 +318,14 @@ export class Chief implements Worker {
       counters: (name) => this.#run?.counters(name),
       onChange: (listener) => this.#changeListeners.add(listener),
       publish: this.#publish,
+      onEvent: (listener) => this.#hub.addSink(listener),
     });
   }
 
   /**
    * Runs every worker and waits until the Chief is stopped (by the locker, `shutdown()`, or an
    * escalation); uwe's `Run`. Given a context it runs as a worker of a parent Chief instead.
-   * While a run goes on, `run()` rejects with {@link ChiefStateError} (the locker is not
-   * called); once it settled, the Chief may run again, with the workers added since.
+   * During a run it rejects with {@link ChiefStateError} (the locker is not called); after, it runs again.
    *
    * @example
    * ```ts
@@ -334,6 +338,7 @@ export class Chief implements Worker {
   run(ctx?: WorkerContext): Promise<RunResult | void | Error> {
     if (!ctx) return this.#runTop();
     this.#inheritedValues = ctx.values;
+    this.#inheritedInspect = (ctx as ChiefWorkerContext)[PARENT_INSPECT];
     return runNested(ctx as ChiefWorkerContext, (sink) => this.#hub.addSink(sink), (locker) => this.#runWith(locker));
   }
 
@@ -374,9 +379,7 @@ export class Chief implements Worker {
     const run = new ChiefRun(this.#runHost());
     this.#run = run;
     // Readers of events() end with the run; the handler and a parent's sink stay.
-    const running = run.start(locker).finally(() => this.#hub.endReaders());
-    this.#running = running;
-    return running;
+    return (this.#running = run.start(locker).finally(() => this.#hub.endReaders()));
   }
 
   #runHost(): ChiefRunHost {
@@ -390,6 +393,7 @@ export class Chief implements Worker {
       publish: this.#publish,
       notifyChange: () => this.#changeListeners.notify(this.#publish),
       forget: (name) => this.#specs.forget(name),
+      inspect: this.#workerInspect(),
     };
   }
 }

@@ -49,6 +49,9 @@ export type ChiefEventType =
   | 'health.listening'
   | 'health.closed'
   | 'health.error'
+  | 'inspector.listening'
+  | 'inspector.closed'
+  | 'inspector.error'
   | 'custom';
 
 /**
