@@ -10,6 +10,7 @@ import { validateDependencies } from './dependencies.js';
 import { NoWorkersError } from './errors.js';
 import { createEvent, type ChiefEvent, type EventLevel } from './events.js';
 import type { ChiefPhase, WorkerCounters } from './health-source.js';
+import type { MailboxRouter } from './mailbox/router.js';
 import { reportEvents, type PendingRestarts } from './report-events.js';
 import type { RunWaiters } from './run-waiters.js';
 import { callSafely } from './safe-call.js';
@@ -35,6 +36,8 @@ export interface ChiefRunHost {
   notifyChange(): void;
   /** A worker was removed at run time: the Chief forgets it. */
   forget(name: string): void;
+  /** The messaging plane; its mailboxes open and close as the workers' reports say. */
+  readonly mailboxes: MailboxRouter;
   /** The tree's inspection observer, if any: given to the Chief's actor, whose system its workers join. */
   readonly inspect?: Observer<InspectionEvent> | undefined;
 }
@@ -87,43 +90,48 @@ export class ChiefRun {
     }
     validateDependencies(host.specs);
     const actor = this.#createActor();
-    const finished = new Promise<void>((resolve, reject) => {
-      actor.subscribe({
-        next: (snapshot) => {
-          const phase = phaseOf(snapshot);
-          if (phase !== this.#phase) this.#enterPhase(phase, snapshot);
-        },
-        complete: () => resolve(),
-        error: (error) => reject(error),
-      });
-    });
-    actor.on('*', (emitted) => this.#onEmitted(emitted as ChiefEmitted));
-    actor.start();
-    actor.send({ type: 'START' });
-    locker.then(
-      () => this.requestStop('locker'),
-      (error: unknown) => {
-        host.publish(
-          createEvent({ type: 'callback.failed', level: 'error', message: 'locker rejected: stopping', fields: { callback: 'locker' }, error }),
-        );
-        this.requestStop('locker');
-      },
-    );
+    host.mailboxes.beginRun({ settled: (name) => this.#settled(name), clock: host.options.clock });
     try {
-      await finished;
-    } catch (error) {
-      host.publish(createEvent({ type: 'chief.error', level: 'fatal', message: 'supervisor statechart failed', error }));
-      throw error;
+      const finished = new Promise<void>((resolve, reject) => {
+        actor.subscribe({
+          next: (snapshot) => {
+            const phase = phaseOf(snapshot);
+            if (phase !== this.#phase) this.#enterPhase(phase, snapshot);
+          },
+          complete: () => resolve(),
+          error: (error) => reject(error),
+        });
+      });
+      actor.on('*', (emitted) => this.#onEmitted(emitted as ChiefEmitted));
+      actor.start();
+      actor.send({ type: 'START' });
+      locker.then(
+        () => this.requestStop('locker'),
+        (error: unknown) => {
+          host.publish(
+            createEvent({ type: 'callback.failed', level: 'error', message: 'locker rejected: stopping', fields: { callback: 'locker' }, error }),
+          );
+          this.requestStop('locker');
+        },
+      );
+      try {
+        await finished;
+      } catch (error) {
+        host.publish(createEvent({ type: 'chief.error', level: 'fatal', message: 'supervisor statechart failed', error }));
+        throw error;
+      }
+      const snapshot = actor.getSnapshot();
+      if (snapshot.context.startError !== undefined) {
+        host.waiters.onStopped(() => WorkerState.NotExists);
+        throw snapshot.context.startError;
+      }
+      const result = snapshot.output!;
+      this.#finish(result, snapshot);
+      if (result.error) throw new NoWorkersError();
+      return result;
+    } finally {
+      host.mailboxes.endRun();
     }
-    const snapshot = actor.getSnapshot();
-    if (snapshot.context.startError !== undefined) {
-      host.waiters.onStopped(() => WorkerState.NotExists);
-      throw snapshot.context.startError;
-    }
-    const result = snapshot.output!;
-    this.#finish(result, snapshot);
-    if (result.error) throw new NoWorkersError();
-    return result;
   }
 
   /**
@@ -152,6 +160,7 @@ export class ChiefRun {
   /** Asks for a fresh incarnation; returns the generation the caller should wait for. */
   restart(name: string): number {
     const gen = this.#actor?.getSnapshot().context.registry.entries.get(name)?.gen ?? 0;
+    this.#host.mailboxes.keep([name]);
     this.#actor?.send({ type: 'RESTART_WORKER', name });
     return gen + 1;
   }
@@ -192,6 +201,10 @@ export class ChiefRun {
     return { restarts: entry?.restarts ?? 0, failures: entry?.failures ?? 0 };
   }
 
+  #settled(name: string): boolean {
+    return this.#actor?.getSnapshot().context.registry.entries.get(name)?.settled ?? false;
+  }
+
   #createActor(): Actor<typeof chiefMachine> {
     const { options, specs, attachments, hooks } = this.#host;
     const closerHost = { attachments, shutdown: () => hooks.shutdown, publish: this.#host.publish };
@@ -219,6 +232,7 @@ export class ChiefRun {
   #finish(result: RunResult, snapshot: ChiefSnapshot): void {
     const host = this.#host;
     const states = this.states() ?? {};
+    host.mailboxes.endRun();
     host.waiters.onStopped((name) => states[name] ?? WorkerState.NotExists);
     const unreached = unreachedClosers(snapshot.context);
     const skipped = unreached.filter((c) => c.kind === 'attachment' || host.hooks.shutdown).map((c) => c.name);
@@ -252,6 +266,8 @@ export class ChiefRun {
       return;
     }
     if (emitted.type === 'removed') host.forget(emitted.name);
+    if (emitted.type === 'removed') host.mailboxes.forget(emitted.name);
+    if (emitted.type === 'group-restart') host.mailboxes.keep(emitted.members);
     host.publish(noticeEvent(emitted, host.options.strategy));
     if (emitted.type === 'removed') {
       host.waiters.onRemoved(emitted.name);
@@ -261,6 +277,7 @@ export class ChiefRun {
 
   #onReports(reports: WorkerReport[], previous: WorkerState[]): void {
     const host = this.#host;
+    host.mailboxes.onReports(reports);
     const listening = host.listening();
     for (let i = 0; i < reports.length; i++) {
       const report = reports[i];
