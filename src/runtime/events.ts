@@ -40,7 +40,9 @@ export type ChiefEventType =
   | 'worker.removed'
   | 'worker.tick-skipped'
   | 'callback.failed'
+  | 'callback.hung'
   | 'events.dropped'
+  | 'process.fault'
   | 'mailbox.dropped'
   | 'mailbox.unknown-target'
   | 'mailbox.undelivered'
@@ -103,7 +105,7 @@ export interface ChiefEvent {
  * chief.setEventHandler(handler);
  * ```
  */
-export type EventHandler = (event: ChiefEvent) => void;
+export type EventHandler = (event: ChiefEvent) => void | Promise<void>;
 
 interface EventInit {
   type: ChiefEventType;

@@ -311,7 +311,7 @@ describe('httpServer', () => {
     controller.abort();
     await expect(running).resolves.toBeUndefined();
     expect(contexts).toEqual(['from-init']);
-    await worker.init!(); // an older runtime: no context, so run builds it with its own
+    await (worker.init as (ctx?: unknown) => Promise<void>)(); // no context: run builds it with its own
     const again = new AbortController();
     const second = worker.run(createWorkerContext('api', again.signal, {}));
     await vi.waitFor(() => expect(contexts).toEqual(['from-init', 'api']));

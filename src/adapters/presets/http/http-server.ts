@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError } from 'uwe';
-import type { Worker, WorkerContext } from 'uwe';
+import type { InitContext, Worker, WorkerContext } from 'uwe';
 import { resolveHttpServerConfig, type HttpServerConfig, type ResolvedHttpServerConfig } from './config.js';
 import { ConnectionTracker } from './connections.js';
 import { HttpForcedCloseError, HttpListenError, HttpServerError } from './errors.js';
@@ -29,7 +29,7 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => unk
  * ```
  */
 export interface RequestListenerFactory {
-  init(ctx: WorkerContext): RequestListener | Promise<RequestListener>;
+  init(ctx: InitContext): RequestListener | Promise<RequestListener>;
 }
 
 /**
@@ -77,7 +77,7 @@ export function httpServer(config: HttpServerConfig, handler: RequestListener | 
   }
   let listener: RequestListener | undefined = typeof handler === 'function' ? handler : undefined;
   let server: http.Server | undefined;
-  const build = async (ctx: WorkerContext) => {
+  const build = async (ctx: InitContext) => {
     const built = await (handler as RequestListenerFactory).init(ctx);
     if (typeof built !== 'function') {
       throw new InvalidArgumentError(`httpServer handler.init(ctx) must return a request listener, got ${built === null ? 'null' : typeof built}`);
@@ -101,11 +101,11 @@ export function httpServer(config: HttpServerConfig, handler: RequestListener | 
     },
   };
   if (typeof handler !== 'function') {
-    // The runtime may call init with a context (newer) or without (older): without one, the
-    // listener is built at the start of run, with run's context.
-    (worker as Worker).init = async (ctx?: WorkerContext) => {
+    // The runtime calls init with a context; without one (an older runtime, a hand-made call)
+    // the listener is built at the start of run, with run's context.
+    (worker as Worker).init = async (ctx?: InitContext) => {
       listener = undefined;
-      if (ctx) await build(ctx);
+      if (ctx) await untilAborted(build(ctx), ctx.signal);
     };
   }
   return worker;
