@@ -5,6 +5,10 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^uwe\/cli$/, replacement: fileURLToPath(new URL('./src/cli.ts', import.meta.url)) },
+      { find: /^uwe\/adapters\/pino$/, replacement: fileURLToPath(new URL('./src/adapters/pino/index.ts', import.meta.url)) },
+      { find: /^uwe\/adapters\/winston$/, replacement: fileURLToPath(new URL('./src/adapters/winston/index.ts', import.meta.url)) },
+      { find: /^uwe\/adapters\/validation$/, replacement: fileURLToPath(new URL('./src/adapters/validation/index.ts', import.meta.url)) },
+      { find: /^uwe\/adapters\/otel$/, replacement: fileURLToPath(new URL('./src/adapters/otel/index.ts', import.meta.url)) },
       { find: /^uwe$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],
   },
