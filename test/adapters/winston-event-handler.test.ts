@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import winston from 'winston';
+import Transport from 'winston-transport';
 import { Chief, createEvent, Restart, workerFunc, type EventLevel, type Worker } from 'uwe';
 import { winstonEventHandler } from 'uwe/adapters/winston';
 import { deferred } from '../support/flush.js';
@@ -8,7 +9,7 @@ import { EventRecorder } from '../support/recorder.js';
 afterEach(() => vi.restoreAllMocks());
 
 /** A winston transport that keeps every info object and its JSON line. */
-class MemoryTransport extends winston.Transport {
+class MemoryTransport extends Transport {
   readonly records: Record<string, any>[] = [];
   override log(info: Record<string | symbol, unknown>, next: () => void): void {
     this.records.push(JSON.parse(String(info[Symbol.for('message')])));
