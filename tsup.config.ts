@@ -20,6 +20,8 @@ export default defineConfig({
       'adapters/validation': 'src/adapters/validation/index.ts',
       'adapters/otel': 'src/adapters/otel/index.ts',
     },
+    // Types only and tiny: inlined, so users need not install it to compile against the rule.
+    resolve: ['@standard-schema/spec'],
   },
   target: 'node20',
   clean: true,
