@@ -22,12 +22,25 @@ async function loadBothWays(cwd: string, specifier: string) {
   return { esm, cjs };
 }
 
-describe('the packed package, installed as users install it', () => {
+describe('the packed package, installed as users install it', { timeout: 90_000 }, () => {
   it('ships dist, the README and the LICENSE, and no sources or tests', async () => {
     const listing = await run('tar', ['-tzf', installed.tarball], ROOT);
     const files = listing.stdout.split('\n').filter(Boolean);
     expect(files).toEqual(expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/package.json', 'package/dist/index.js']));
     expect(files.filter((f) => /^package\/(src|test|bench)\//.test(f))).toEqual([]);
+  });
+
+  it('publint finds nothing to fault in the tarball, not even a suggestion', async () => {
+    const result = await run(join(ROOT, 'node_modules/.bin/publint'), ['--strict', installed.tarball], ROOT);
+    expect(result.stdout + result.stderr).toContain('All good!');
+    expect(result.code).toBe(0);
+  });
+
+  it('are-the-types-wrong finds no problem for any subpath under node10, node16 (CJS and ESM) or bundler', async () => {
+    const result = await run(join(ROOT, 'node_modules/.bin/attw'), ['--format', 'json', installed.tarball], ROOT);
+    const analysis = JSON.parse(result.stdout).analysis as { problems: unknown[]; entrypoints: Record<string, unknown> };
+    expect(analysis.problems).toEqual([]);
+    expect(Object.keys(analysis.entrypoints).sort()).toEqual(Object.keys(manifest.exports).sort());
   });
 
   it('discovers every subpath from exports', () => {
@@ -87,5 +100,5 @@ export const all = [${uses}, issues];
       expect(result.stdout + result.stderr, configs[i]).toBe('');
       expect(result.code).toBe(0);
     });
-  }, 60_000);
+  });
 });
