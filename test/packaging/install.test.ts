@@ -70,7 +70,7 @@ describe('the packed package, installed as users install it', { timeout: 90_000 
     expect(otel.cjs.stderr).toContain('@opentelemetry/api');
   });
 
-  it('the published declarations compile in a strict project with skipLibCheck off, under NodeNext and node10', async () => {
+  it('the published declarations compile in a strict project with skipLibCheck off, imported and required', async () => {
     const dir = installed.full;
     const imports = specifiers.map((s, i) => `import * as m${i} from ${JSON.stringify(s)};`).join('\n');
     const uses = specifiers.map((_, i) => `m${i}`).join(', ');
@@ -89,16 +89,11 @@ export const all = [${uses}, issues];
 `;
     writeFileSync(join(dir, 'esm.mts'), program);
     writeFileSync(join(dir, 'cjs.cts'), program);
-    writeFileSync(join(dir, 'legacy.ts'), program.replace(/import \* as (m\d+) from ("[^"]+");/g, 'import $1 = require($2);'));
     const strict = { strict: true, skipLibCheck: false, noEmit: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, target: 'ES2022', types: ['node'] };
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'NodeNext', moduleResolution: 'NodeNext' }, files: ['esm.mts', 'cjs.cts'] }));
-    writeFileSync(join(dir, 'tsconfig.node10.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'CommonJS', moduleResolution: 'node10' }, files: ['legacy.ts'] }));
-    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    const configs = ['tsconfig.json', 'tsconfig.node10.json'];
-    const results = await Promise.all(configs.map((config) => run(process.execPath, [tsc, '-p', config], dir)));
-    results.forEach((result, i) => {
-      expect(result.stdout + result.stderr, configs[i]).toBe('');
-      expect(result.code).toBe(0);
-    });
+    // node10 resolution (typesVersions) is checked by attw above; one strict program here is enough.
+    const result = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], dir);
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.code).toBe(0);
   });
 });
