@@ -1,7 +1,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Chief, Restart, workerFunc, type Worker } from 'uwe';
 import { otelInstrumentation } from 'uwe/adapters/otel';
 import { deferred } from '../support/flush.js';
@@ -96,6 +96,7 @@ describe('otelInstrumentation', () => {
     expect(spans).toHaveLength(4);
     const crashed = exporter.getFinishedSpans().find((s) => s.attributes['uwe.worker.incarnation'] === 1 && s.attributes['uwe.worker.name'] === 'flaky')!;
     expect(String(crashed.events.find((e) => e.name === 'exception')!.attributes!['exception.stacktrace'])).toContain('boom');
+    expect(crashed.events.map((e) => e.name)).toEqual(['uwe.worker.state', 'uwe.worker.state', 'exception', 'worker.backoff']);
     expect(recorder.of('chief.stopped')).toHaveLength(1);
   });
 
@@ -141,6 +142,25 @@ describe('otelInstrumentation', () => {
     lock.resolve();
     await result;
     expect(exporter.getFinishedSpans()).toHaveLength(1);
+  });
+
+  it('a tracer that throws does not stop the chief; the failure is an event for the handler', async () => {
+    const { meterProvider } = sdk();
+    const broken = { getTracer: () => ({ startSpan: () => { throw new Error('tracer broke'); }, startActiveSpan: () => { throw new Error('tracer broke'); } }) };
+    const chief = new Chief();
+    const lock = deferred();
+    chief.setLocker(() => lock.promise);
+    const recorder = new EventRecorder();
+    chief.setEventHandler(recorder.handler);
+    otelInstrumentation(chief, { meterProvider, tracerProvider: broken as never });
+    chief.addWorker('idle', idle);
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const result = chief.run();
+    await recorder.state('idle', 'Run');
+    lock.resolve();
+    expect((await result).graceful).toBe(true);
+    spy.mockRestore();
+    expect(recorder.of('callback.failed')[0].fields).toMatchObject({ callback: 'eventListener', error: 'tracer broke' });
   });
 
   it('refuses what is not a chief', () => {

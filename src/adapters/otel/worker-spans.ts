@@ -10,6 +10,9 @@ const FAILURE_EVENT: Record<string, ChiefEvent['type']> = {
   'stop-timeout': 'worker.stop-timeout',
 };
 
+/** What the Chief reports right after a failure, in the same batch. */
+const AFTERMATH = new Set<ChiefEvent['type']>([...Object.values(FAILURE_EVENT), 'worker.backoff', 'worker.gave-up']);
+
 interface Incarnation {
   span: Span;
   /** Set once the worker entered `Failed`: the event expected to say why. */
@@ -19,26 +22,35 @@ interface Incarnation {
 /**
  * One span per worker incarnation: opened when a worker sets out (`Initialized` or `Run`),
  * ended when it settles (`Stopped` or `Failed`). A failure sets the span status to ERROR and
- * records the error as an exception event; the Chief reports the error in the event right after
- * the state change, so a failing span ends on that event (or at the next event of any kind).
+ * records the error as an exception event; the Chief reports the error (and the restart
+ * decision) in the events right after the state change, so a failing span ends after those.
  */
 export class WorkerSpans {
   readonly #open = new Map<string, Incarnation>();
   readonly #incarnations = new Map<string, number>();
   readonly #attempts = new Map<string, number>();
+  /** The worker whose span waits for the event that says why it failed. */
+  #failing: string | undefined;
 
   constructor(private readonly tracer: Tracer) {}
 
   handle(event: ChiefEvent): void {
     const worker = event.worker;
-    // A failing span waits for exactly the next event: whatever it is, that one settles it.
-    for (const [name, incarnation] of this.#open) {
-      if (incarnation.awaiting === undefined) continue;
-      if (name === worker && event.type === incarnation.awaiting) {
-        incarnation.span.recordException(toException(event));
-        incarnation.span.setStatus({ code: SpanStatusCode.ERROR, message: String(event.fields.error ?? event.message) });
+    // A failing span takes the events that follow its failure in the same report (why it
+    // failed, the restart decision); the first other event, or the end of the batch, ends it.
+    const failing = this.#failing;
+    if (failing !== undefined) {
+      const incarnation = this.#open.get(failing);
+      if (incarnation && failing === worker && AFTERMATH.has(event.type)) {
+        if (event.type === incarnation.awaiting) {
+          incarnation.span.recordException(toException(event));
+          incarnation.span.setStatus({ code: SpanStatusCode.ERROR, message: String(event.fields.error ?? event.message) });
+        } else {
+          incarnation.span.addEvent(event.type, { message: event.message });
+        }
+        return;
       }
-      this.#end(name);
+      this.#settle();
     }
     if (event.type === 'chief.stopped') return this.endAll('chief stopped');
     if (worker === undefined) return;
@@ -46,7 +58,7 @@ export class WorkerSpans {
       this.#attempts.set(worker, event.fields.attempt);
     } else if (event.type === 'worker.state') {
       this.#state(worker, String(event.fields.state), event);
-    } else if (event.type === 'worker.backoff' || event.type === 'worker.unstopped' || event.type === 'worker.gave-up') {
+    } else if (event.type === 'worker.unstopped') {
       this.#open.get(worker)?.span.addEvent(event.type, { message: event.message });
     } else if (event.type === 'worker.removed') {
       this.#end(worker);
@@ -57,6 +69,7 @@ export class WorkerSpans {
 
   /** Ends every open span (the instrumentation stops, or the Chief did). */
   endAll(why: string): void {
+    this.#settle();
     for (const [name, incarnation] of this.#open) {
       if (incarnation.awaiting === undefined) incarnation.span.setAttribute('uwe.worker.outcome', `open: ${why}`);
       this.#end(name);
@@ -95,9 +108,24 @@ export class WorkerSpans {
       open.span.setAttributes({ 'uwe.worker.outcome': 'failed', 'uwe.worker.failure.reason': reason });
       open.span.setStatus({ code: SpanStatusCode.ERROR, message: `worker failed: ${reason}` });
       const awaiting = FAILURE_EVENT[reason];
-      if (awaiting === undefined) this.#end(worker);
-      else open.awaiting = awaiting;
+      if (awaiting === undefined) {
+        this.#end(worker);
+      } else {
+        this.#settle();
+        open.awaiting = awaiting;
+        this.#failing = worker;
+        // The Chief publishes a report's events in one synchronous batch.
+        queueMicrotask(() => {
+          if (this.#failing === worker) this.#settle();
+        });
+      }
     }
+  }
+
+  #settle(): void {
+    const failing = this.#failing;
+    this.#failing = undefined;
+    if (failing !== undefined) this.#end(failing);
   }
 
   #end(worker: string): void {
