@@ -1,4 +1,5 @@
-export { Chief, DEFAULT_FORCE_STOP_TIMEOUT_MS } from './runtime/chief.js';
+export { Chief } from './chief.js';
+export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './runtime/chief.js';
 export type { ChiefOptions, RunResult, ChiefAttachment, Clock } from './runtime/chief.js';
 export { WorkerPool } from './runtime/worker-pool.js';
 export type { WorkerPoolOptions } from './runtime/worker-pool.js';
@@ -74,4 +75,5 @@ export type {
 } from './adapters/socket/index.js';
 export { createHealthServer, HealthListenError, renderMetrics } from './adapters/health/index.js';
 export type { HealthServer, HealthServerAddress, HealthServerOptions as CreateHealthServerOptions } from './adapters/health/index.js';
-export type { HealthServerOptions, HealthServerHandle, ServiceSocketOptions } from './runtime/health-attachments.js';
+export type { HealthServerOptions, HealthServerHandle } from './adapters/health/attachment.js';
+export type { ServiceSocketOptions } from './adapters/socket/attachment.js';

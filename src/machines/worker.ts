@@ -1,9 +1,9 @@
 import { and, assign, not, setup } from 'xstate';
 import { backoffDelay } from './backoff.js';
-import { Restart, policyRestarts, policyStopsApp, type FailureKind } from './restart.js';
+import { policyRestarts, policyStopsApp, type FailureKind } from './restart.js';
 import { hasSentinel } from './sentinel-errors.js';
 import { timerMs } from './timer-ms.js';
-import { WorkerState } from './worker-state.js';
+import { needsReinit, reportActions, restartsInWindow } from './worker-reports.js';
 import type {
   RestartHistory,
   WorkerMachineContext,
@@ -48,21 +48,6 @@ type SettleEvent = Extract<WorkerMachineEvent, { runId: number }>;
 
 function currentRun({ context, event }: { context: WorkerMachineContext; event: WorkerMachineEvent }): boolean {
   return (event as SettleEvent).runId === context.runId;
-}
-
-function restartsInWindow(context: WorkerMachineContext): number {
-  const since = context.now() - context.policy.withinMs;
-  let count = 0;
-  for (const t of context.history.times) if (t > since) count++;
-  return count;
-}
-
-/** Restart through `init` again: the failure was `init` itself, or the policy asks for it. */
-function needsReinit(context: WorkerMachineContext): boolean {
-  return (
-    context.exec.init !== undefined &&
-    (context.failure?.kind === 'init' || (context.policy.restart & Restart.WithReInit) !== 0)
-  );
 }
 
 /** The history of a worker that never restarted, shared (every update makes a new object). */
@@ -170,53 +155,7 @@ export const workerMachine = setup({
         delayMs: backoffDelay(attempt, context.policy.backoff, context.random),
       };
     }),
-    reportNew: ({ context }) => report(context, { state: WorkerState.New, settled: false }),
-    reportInitialized: ({ context }) => report(context, { state: WorkerState.Initialized, settled: false }),
-    reportRun: ({ context }) => report(context, { state: WorkerState.Run, settled: false }),
-    reportStopped: ({ context }) => report(context, { state: WorkerState.Stopped, settled: true }),
-    reportExited: ({ context }) =>
-      report(context, {
-        state: WorkerState.Stopped,
-        settled: false,
-        restart: { attempt: context.history.attempt, delayMs: context.delayMs, reinit: false },
-      }),
-    reportBackoff: ({ context }) =>
-      report(context, {
-        state: WorkerState.Failed,
-        settled: false,
-        failure: context.failure,
-        restart: { attempt: context.history.attempt, delayMs: context.delayMs, reinit: needsReinit(context) },
-      }),
-    reportAwaiting: ({ context }) =>
-      report(context, {
-        state: WorkerState.Failed,
-        settled: false,
-        failure: context.failure,
-        awaiting: { attempt: context.history.attempt, delayMs: context.delayMs },
-      }),
-    reportDead: ({ context }) =>
-      report(context, {
-        state: WorkerState.Failed,
-        settled: true,
-        failure: context.failure,
-        ...(context.failure?.kind === 'stop-timeout' ? { givenMs: context.policy.stopTimeoutMs } : {}),
-      }),
-    reportGaveUp: ({ context }) =>
-      report(context, {
-        state: WorkerState.Failed,
-        settled: true,
-        failure: context.failure,
-        gaveUp: {
-          restarts: restartsInWindow(context),
-          withinMs: context.policy.withinMs,
-          maxRestarts: context.policy.maxRestarts,
-        },
-        escalate: policyStopsApp(context.policy.restart, context.failure?.kind ?? 'forced'),
-      }),
-    reportEscalated: ({ context }) =>
-      report(context, { state: WorkerState.Failed, settled: true, failure: context.failure, escalate: true }),
-    reportCancelled: ({ context }) =>
-      report(context, { state: WorkerState.Failed, settled: true, failure: context.failure, cancelled: true }),
+    ...reportActions,
   },
 }).createMachine({
   id: 'worker',
@@ -399,13 +338,6 @@ export const workerMachine = setup({
     },
   },
 });
-
-function report(
-  context: WorkerMachineContext,
-  fields: Omit<WorkerReport, 'name' | 'gen'>,
-): void {
-  context.report({ name: context.name, gen: context.gen, ...fields });
-}
 
 interface Deliverable {
   send(event: WorkerMachineEvent): void;

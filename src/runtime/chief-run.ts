@@ -12,15 +12,21 @@ import type { ChiefPhase, WorkerCounters } from './health-source.js';
 import { reportEvents, type PendingRestarts } from './report-events.js';
 import type { RunWaiters } from './run-waiters.js';
 
+/** The callbacks a user sets on a Chief. */
+export interface ChiefHooks {
+  recover: ((name: string, error: unknown) => void) | undefined;
+  crashLevel: EventLevel;
+  shutdown: (() => void | Promise<void>) | undefined;
+}
+
 /** What one run needs from its Chief: its settings as they are when the run starts, and its outlets. */
 export interface ChiefRunHost {
   readonly options: ResolvedChiefOptions;
   readonly specs: ReadonlyMap<string, WorkerSpec>;
   readonly attachments: readonly ChiefAttachment[];
   readonly waiters: RunWaiters;
-  readonly recover: ((name: string, error: unknown) => void) | undefined;
-  readonly crashLevel: EventLevel;
-  readonly shutdown: (() => void | Promise<void>) | undefined;
+  /** The user's callbacks, read when they are needed (a setter may run while the Chief runs). */
+  readonly hooks: Readonly<ChiefHooks>;
   /** True when an event would reach anyone. */
   listening(): boolean;
   publish(event: ChiefEvent): void;
@@ -239,9 +245,9 @@ export class ChiefRun {
     const states = this.states() ?? {};
     host.waiters.onStopped((name) => states[name] ?? WorkerState.NotExists);
     for (const event of outcomeEvents(result, host.options.forceStopTimeoutMs)) host.publish(event);
-    if (host.shutdown) {
+    if (host.hooks.shutdown) {
       try {
-        await host.shutdown();
+        await host.hooks.shutdown();
       } catch (error) {
         host.publish(
           createEvent({ type: 'callback.failed', level: 'error', message: 'shutdown callback threw', fields: { callback: 'shutdown' }, error }),
@@ -287,9 +293,9 @@ export class ChiefRun {
     for (let i = 0; i < reports.length; i++) {
       const report = reports[i];
       const changed = report.state !== previous[i];
-      if (changed && report.failure?.kind === 'crash' && report.state === WorkerState.Failed && host.recover) {
+      if (changed && report.failure?.kind === 'crash' && report.state === WorkerState.Failed && host.hooks.recover) {
         try {
-          host.recover(report.name, report.failure.error);
+          host.hooks.recover(report.name, report.failure.error);
         } catch (error) {
           host.publish(
             createEvent({
@@ -303,7 +309,7 @@ export class ChiefRun {
           );
         }
       }
-      if (listening) for (const event of reportEvents(report, previous[i], this.#pending, host.crashLevel)) host.publish(event);
+      if (listening) for (const event of reportEvents(report, previous[i], this.#pending, host.hooks.crashLevel)) host.publish(event);
       if (host.waiters.size > 0) host.waiters.onReport(report);
     }
     host.notifyChange();

@@ -1,32 +1,25 @@
 import type { WorkerSpec } from '../machines/chief-registry.js';
 import { WorkerState } from '../machines/worker-state.js';
-import type { SocketAction } from '../adapters/socket/actions.js';
 import { assertDuration, resolveChiefOptions, type ChiefAttachment, type ChiefOptions, type ResolvedChiefOptions, type RunResult } from './chief-options.js';
-import { ChiefRun, type ChiefRunHost } from './chief-run.js';
+import { ChiefRun, type ChiefHooks, type ChiefRunHost } from './chief-run.js';
 import { validateDependencies } from './dependencies.js';
 import {
-  ChiefFailedError,
   ChiefStateError,
-  DuplicateWorkerError,
   InvalidArgumentError,
   UnknownWorkerError,
 } from './errors.js';
+import { ChangeListeners } from './change-listeners.js';
 import { EventHub } from './event-hub.js';
-import { createEvent, setWorker, type ChiefEvent, type EventHandler, type EventLevel } from './events.js';
-import {
-  healthServerAttachment,
-  serviceSocketAttachment,
-  type HealthServerHandle,
-  type HealthServerOptions,
-  type ServiceSocketOptions,
-} from './health-attachments.js';
-import type { AppInfo, HealthSource, WorkerCounters } from './health-source.js';
+import { createEvent, type ChiefEvent, type EventHandler } from './events.js';
+import { chiefHealthSource, type HealthSource } from './health-source.js';
+import { runNested } from './nested-run.js';
 import { exitAfterStop } from './process-exit.js';
 import { RunWaiters } from './run-waiters.js';
-import { signalLocker, type Locker } from './signal-locker.js';
-import { isWorker, type Worker, type WorkerContext } from './worker.js';
-import { PARENT_EVENTS, toExec, type ChiefWorkerContext } from './worker-exec.js';
-import { resolveWorkerOptions, type WorkerOptions } from './worker-options.js';
+import { runLocker, type Locker } from './signal-locker.js';
+import type { Worker, WorkerContext } from './worker.js';
+import { toExec, type ChiefWorkerContext } from './worker-exec.js';
+import type { WorkerOptions } from './worker-options.js';
+import { WorkerSpecs } from './worker-specs.js';
 
 export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './chief-options.js';
 export type { ChiefAttachment, ChiefOptions, Clock, RunResult } from './chief-options.js';
@@ -46,23 +39,27 @@ export type { ChiefAttachment, ChiefOptions, Clock, RunResult } from './chief-op
  */
 export class Chief implements Worker {
   readonly #options: ResolvedChiefOptions;
-  readonly #specs = new Map<string, WorkerSpec>();
+  readonly #specs = new WorkerSpecs(
+    (name, worker) => toExec(name, worker, this.#workerValues, this.#workerParentEvents),
+    // A nested Chief needs its own force-stop time to stop its tree; the usual 5 s worker stop
+    // timeout would abandon it half-way, so unless told otherwise it gets that time and a second.
+    (worker) => (worker instanceof Chief ? worker.#options.forceStopTimeoutMs + 1_000 : undefined),
+  );
   readonly #attachments: ChiefAttachment[] = [];
-  readonly #changeListeners = new Set<() => void>();
+  readonly #changeListeners = new ChangeListeners();
   readonly #waiters = new RunWaiters();
   readonly #hub: EventHub;
   #values: Readonly<Record<string, unknown>> | undefined;
-  #app: AppInfo = { name: 'uwe', version: '', build: '', tag: '' };
   #inheritedValues: Readonly<Record<string, unknown>> = {};
   #locker: Locker | undefined;
-  #recover: ((name: string, error: unknown) => void) | undefined;
-  #crashLevel: EventLevel = 'error';
-  #shutdown: (() => void | Promise<void>) | undefined;
+  readonly #hooks: ChiefHooks = { recover: undefined, crashLevel: 'error', shutdown: undefined };
   #run: ChiefRun | undefined;
   #running: Promise<RunResult> | undefined;
   /** Shared by every worker's exec (see toExec): one closure per Chief, not per worker. */
   readonly #workerValues = () => this.#values ?? this.#inheritedValues;
-  readonly #workerParentEvents = () => this.#childEvents;
+  readonly #publish = (event: ChiefEvent): void => this.#hub.publish(event);
+  /** The sink nested Chiefs forward to; only given when someone listens. */
+  readonly #workerParentEvents = (): EventHandler | undefined => (this.#hub.listening ? this.#publish : undefined);
 
   constructor(options: ChiefOptions = {}) {
     this.#options = resolveChiefOptions(options);
@@ -114,9 +111,9 @@ export class Chief implements Worker {
       const reached = this.#waiters.untilRun(name, 0);
       if (run?.active) {
         try {
-          validateDependencies(this.#specs);
+          validateDependencies(this.#specs.map);
         } catch (error) {
-          this.#forget(name);
+          this.#specs.forget(name);
           throw error;
         }
         this.#publish(createEvent({ type: 'worker.added', level: 'info', worker: name, message: 'worker added at run time' }));
@@ -141,7 +138,7 @@ export class Chief implements Worker {
     const run = this.#run;
     if (!run?.active) {
       if (run && !run.finished) return Promise.reject(new ChiefStateError('the chief is starting'));
-      this.#forget(name);
+      this.#specs.forget(name);
       return Promise.resolve();
     }
     const removed = this.#waiters.untilRemoved(name);
@@ -176,7 +173,7 @@ export class Chief implements Worker {
    */
   getWorkersStates(): Record<string, WorkerState> {
     const states = this.#run?.states() ?? {};
-    for (const name of this.#specs.keys()) states[name] ??= WorkerState.New;
+    for (const name of this.#specs.map.keys()) states[name] ??= WorkerState.New;
     return states;
   }
 
@@ -260,7 +257,7 @@ export class Chief implements Worker {
    */
   setRecover(recover: (name: string, error: unknown) => void): void {
     if (typeof recover !== 'function') throw new InvalidArgumentError('recover must be a function');
-    this.#recover = recover;
+    this.#hooks.recover = recover;
   }
 
   /**
@@ -272,7 +269,7 @@ export class Chief implements Worker {
    * ```
    */
   useDefaultRecover(): void {
-    this.#crashLevel = 'fatal';
+    this.#hooks.crashLevel = 'fatal';
   }
 
   /**
@@ -285,7 +282,7 @@ export class Chief implements Worker {
    */
   setShutdown(shutdown: () => void | Promise<void>): void {
     if (typeof shutdown !== 'function') throw new InvalidArgumentError('shutdown must be a function');
-    this.#shutdown = shutdown;
+    this.#hooks.shutdown = shutdown;
   }
 
   /**
@@ -315,44 +312,6 @@ export class Chief implements Worker {
   }
 
   /**
-   * Serves uwe's service socket (`status`, `ping` and the given actions) while the Chief runs;
-   * uwe's `EnableServiceSocket`. It listens before the workers start; if another live process
-   * answers on the path, `run()` rejects with `SocketInUseError` and nothing starts (unless
-   * `replaceLive`). The file is created with mode 0600 and removed on shutdown.
-   *
-   * @example
-   * ```ts
-   * chief.enableServiceSocket({ name: 'billing', version: '1.4.0', build: 'abc123', tag: 'prod' });
-   * // uwe check --app billing
-   * ```
-   */
-  enableServiceSocket(app: AppInfo | ServiceSocketOptions, ...actions: SocketAction[]): void {
-    const options: ServiceSocketOptions = 'app' in app && typeof app.app === 'object' ? { ...app } : { app: app as AppInfo };
-    if (actions.length > 0) options.actions = [...(options.actions ?? []), ...actions];
-    if (typeof options.app?.name !== 'string' || options.app.name.length === 0) {
-      throw new InvalidArgumentError('enableServiceSocket: app.name must be a non-empty string');
-    }
-    this.#app = options.app;
-    this.attach(serviceSocketAttachment(this.healthSource(), options));
-  }
-
-  /**
-   * Serves HTTP health for Kubernetes while the Chief runs: `/livez`, `/readyz` (503 while
-   * starting, and from the moment a stop is asked), `/status`, `/metrics` (Prometheus text).
-   *
-   * @example
-   * ```ts
-   * const health = chief.enableHealthServer({ port: 8080, shutdownDelayMs: 5_000 });
-   * ```
-   */
-  enableHealthServer(options: HealthServerOptions = {}): HealthServerHandle {
-    if (options.shutdownDelayMs !== undefined) assertDuration('shutdownDelayMs', options.shutdownDelayMs);
-    const attachment = healthServerAttachment(this.healthSource(), options, () => this.#app);
-    this.attach(attachment);
-    return attachment;
-  }
-
-  /**
    * What the health adapters read: states, phase, liveness, readiness, counters, changes.
    *
    * @example
@@ -361,22 +320,16 @@ export class Chief implements Worker {
    * ```
    */
   healthSource(): HealthSource {
-    return {
-      getWorkersStates: () => this.getWorkersStates(),
-      getPhase: () => this.#run?.phase ?? 'idle',
-      isLive: () => this.#run?.isLive() ?? false,
-      isReady: () => this.#run?.isReady() ?? false,
-      getCounters: () => {
-        const counters: Record<string, WorkerCounters> = {};
-        for (const name of this.#specs.keys()) counters[name] = this.#run?.counters(name) ?? { restarts: 0, failures: 0 };
-        return counters;
-      },
-      onChange: (listener) => {
-        this.#changeListeners.add(listener);
-        return () => this.#changeListeners.delete(listener);
-      },
-      report: (event) => this.#publish(event),
-    };
+    return chiefHealthSource({
+      states: () => this.getWorkersStates(),
+      phase: () => this.#run?.phase,
+      isLive: () => this.#run?.isLive(),
+      isReady: () => this.#run?.isReady(),
+      names: () => this.#specs.map.keys(),
+      counters: (name) => this.#run?.counters(name),
+      onChange: (listener) => this.#changeListeners.add(listener),
+      publish: this.#publish,
+    });
   }
 
   /**
@@ -392,7 +345,9 @@ export class Chief implements Worker {
   run(): Promise<RunResult>;
   run(ctx: WorkerContext): Promise<void | Error>;
   run(ctx?: WorkerContext): Promise<RunResult | void | Error> {
-    return ctx ? this.#runNested(ctx as ChiefWorkerContext) : this.#runTop();
+    if (!ctx) return this.#runTop();
+    this.#inheritedValues = ctx.values;
+    return runNested(ctx as ChiefWorkerContext, (sink) => this.#hub.addSink(sink), (locker) => this.#runWith(locker));
   }
 
   /**
@@ -410,70 +365,18 @@ export class Chief implements Worker {
   }
 
   #register(name: string, worker: Worker, options: WorkerOptions | undefined): WorkerSpec {
-    if (typeof name !== 'string' || name.length === 0) throw new InvalidArgumentError('worker name must be a non-empty string');
-    if (!isWorker(worker)) throw new InvalidArgumentError(`worker "${name}" must have a run(ctx) method`);
-    if (this.#specs.has(name)) throw new DuplicateWorkerError(name);
     if (worker === (this as unknown)) throw new InvalidArgumentError('a chief cannot supervise itself');
-    // A nested Chief needs its own force-stop time to stop its tree; the usual 5 s worker stop
-    // timeout would abandon it half-way, so unless told otherwise it gets that time and a second.
-    const nested = worker instanceof Chief && options?.stopTimeoutMs === undefined;
-    const resolved = resolveWorkerOptions(
-      name,
-      nested ? { ...options, stopTimeoutMs: (worker as Chief).#options.forceStopTimeoutMs + 1_000 } : options,
-    );
-    const spec: WorkerSpec = {
-      name,
-      exec: toExec(name, worker, this.#workerValues, this.#workerParentEvents),
-      ...resolved,
-    };
-    this.#specs.set(name, spec);
-    return spec;
-  }
-
-  /** The sink nested Chiefs forward to; only made when someone listens. */
-  get #childEvents(): EventHandler | undefined {
-    return this.#hub.listening ? (event) => this.#publish(event) : undefined;
-  }
-
-  #forget(name: string): void {
-    this.#specs.delete(name);
+    return this.#specs.add(name, worker, options);
   }
 
   async #runTop(): Promise<RunResult> {
-    const custom = this.#locker;
-    let locker: { wait: Promise<unknown>; release: () => void };
-    if (custom) {
-      locker = { wait: Promise.resolve().then(custom), release: () => {} };
-    } else {
-      locker = signalLocker(() => this.#run?.forceStop());
-    }
+    const locker = runLocker(this.#locker, () => this.#run?.forceStop());
     try {
       const result = await this.#runWith(locker.wait);
-      if (!custom && this.#options.exitProcess) exitAfterStop(result);
+      if (locker.owned && this.#options.exitProcess) exitAfterStop(result);
       return result;
     } finally {
       locker.release();
-    }
-  }
-
-  async #runNested(ctx: ChiefWorkerContext): Promise<void | Error> {
-    const parent = ctx[PARENT_EVENTS];
-    const prefix = ctx.name;
-    this.#inheritedValues = ctx.values;
-    const detach = parent
-      ? this.#hub.addSink((event) => parent(setWorker(event, event.worker ? `${prefix}/${event.worker}` : prefix)))
-      : undefined;
-    try {
-      const result = await this.#runWith(ctx.done);
-      if (result.graceful && result.failed.length === 0) return undefined;
-      const why = result.escalation
-        ? `escalation by ${result.escalation.worker} (${result.escalation.reason})`
-        : result.error ?? `failed workers: ${result.failed.map((f) => f.name).join(', ') || 'none'}; unstopped: ${result.unstopped.map((u) => u.name).join(', ') || 'none'}`;
-      return new ChiefFailedError(`nested chief "${prefix}" did not stop cleanly: ${why}`, result.escalation?.error);
-    } catch (error) {
-      return error instanceof Error ? error : new ChiefFailedError(String(error), error);
-    } finally {
-      detach?.();
     }
   }
 
@@ -488,39 +391,17 @@ export class Chief implements Worker {
   }
 
   #runHost(): ChiefRunHost {
-    const chief = this;
     return {
       options: this.#options,
-      specs: this.#specs,
+      specs: this.#specs.map,
       attachments: this.#attachments,
       waiters: this.#waiters,
-      get recover() {
-        return chief.#recover;
-      },
-      get crashLevel() {
-        return chief.#crashLevel;
-      },
-      get shutdown() {
-        return chief.#shutdown;
-      },
+      hooks: this.#hooks,
       listening: () => this.#hub.listening,
-      publish: (event) => this.#publish(event),
-      notifyChange: () => this.#notifyChange(),
-      forget: (name) => this.#forget(name),
+      publish: this.#publish,
+      notifyChange: () => this.#changeListeners.notify(this.#publish),
+      forget: (name) => this.#specs.forget(name),
     };
   }
 
-  #publish(event: ChiefEvent): void {
-    this.#hub.publish(event);
-  }
-
-  #notifyChange(): void {
-    for (const listener of this.#changeListeners) {
-      try {
-        listener();
-      } catch (error) {
-        this.#publish(createEvent({ type: 'callback.failed', level: 'error', message: 'change listener threw', fields: { callback: 'onChange' }, error }));
-      }
-    }
-  }
 }

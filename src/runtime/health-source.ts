@@ -80,3 +80,32 @@ export interface HealthSource {
   /** Reports an event through the Chief's event handler / stream. */
   report(event: ChiefEvent): void;
 }
+
+/** What a Chief lends {@link chiefHealthSource}. */
+export interface HealthView {
+  states(): Record<string, WorkerState>;
+  phase(): ChiefPhase | undefined;
+  isLive(): boolean | undefined;
+  isReady(): boolean | undefined;
+  names(): Iterable<string>;
+  counters(name: string): WorkerCounters | undefined;
+  onChange(listener: () => void): () => void;
+  publish(event: ChiefEvent): void;
+}
+
+/** A Chief's {@link HealthSource}: before and between runs it is idle, not live, not ready, with zero counters. */
+export function chiefHealthSource(view: HealthView): HealthSource {
+  return {
+    getWorkersStates: () => view.states(),
+    getPhase: () => view.phase() ?? 'idle',
+    isLive: () => view.isLive() ?? false,
+    isReady: () => view.isReady() ?? false,
+    getCounters: () => {
+      const counters: Record<string, WorkerCounters> = {};
+      for (const name of view.names()) counters[name] = view.counters(name) ?? { restarts: 0, failures: 0 };
+      return counters;
+    },
+    onChange: (listener) => view.onChange(listener),
+    report: (event) => view.publish(event),
+  };
+}

@@ -49,3 +49,12 @@ export function signalLocker(onSecond?: (signal: NodeJS.Signals) => void): {
   for (const signal of STOP_SIGNALS) process.on(signal, listener);
   return { wait, release };
 }
+
+/**
+ * The locker of a top-level run: the user's, or else the default signal locker whose second
+ * signal calls `onSecond`. `owned` tells whether the Chief owns the process (default locker).
+ */
+export function runLocker(custom: Locker | undefined, onSecond: () => void): { wait: Promise<unknown>; release: () => void; owned: boolean } {
+  if (custom) return { wait: Promise.resolve().then(custom), release: () => {}, owned: false };
+  return { ...signalLocker(onSecond), owned: true };
+}

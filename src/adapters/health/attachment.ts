@@ -1,0 +1,74 @@
+import type { ChiefAttachment } from '../../runtime/chief-options.js';
+import type { AppInfo, HealthSource } from '../../runtime/health-source.js';
+import { createHealthServer, type HealthServer, type HealthServerAddress } from './health-server.js';
+
+/**
+ * Options of `chief.enableHealthServer(...)`.
+ *
+ * @example
+ * ```ts
+ * chief.enableHealthServer({ port: 8080, shutdownDelayMs: 5_000 });
+ * ```
+ */
+export interface HealthServerOptions {
+  /** TCP port; 0 picks a free one. @default 8080 */
+  port?: number;
+  /** Interface to bind. @default every interface */
+  host?: string;
+  /** The `app` of `/status`. @default the service socket's app, else `{ name: 'uwe' }` */
+  app?: AppInfo;
+  /**
+   * After a stop is asked, keep serving (with `/readyz` at 503) this long before the workers
+   * are stopped, so the orchestrator takes the replica out of rotation first. @default 0
+   */
+  shutdownDelayMs?: number;
+}
+
+/**
+ * A live health server: where it listens, once started.
+ *
+ * @example
+ * ```ts
+ * const health = chief.enableHealthServer({ port: 0 });
+ * // after run() started: health.address?.port
+ * ```
+ */
+export interface HealthServerHandle {
+  readonly address: HealthServerAddress | undefined;
+}
+
+/**
+ * The HTTP health server as something that lives as long as a Chief's `run()`.
+ *
+ * @example
+ * ```ts
+ * chief.attach(healthServerAttachment(chief.healthSource(), { port: 8080 }, () => app));
+ * ```
+ */
+export function healthServerAttachment(
+  source: HealthSource,
+  options: HealthServerOptions,
+  app: () => AppInfo,
+): ChiefAttachment & HealthServerHandle {
+  let server: HealthServer | undefined;
+  return {
+    name: 'health server',
+    shutdownDelayMs: options.shutdownDelayMs ?? 0,
+    get address() {
+      return server?.address;
+    },
+    async start() {
+      server = createHealthServer({
+        source,
+        app: options.app ?? app(),
+        ...(options.port !== undefined ? { port: options.port } : {}),
+        ...(options.host !== undefined ? { host: options.host } : {}),
+      });
+      await server.listen();
+    },
+    async stop() {
+      await server?.close();
+      server = undefined;
+    },
+  };
+}

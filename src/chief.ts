@@ -1,0 +1,67 @@
+import { healthServerAttachment, type HealthServerHandle, type HealthServerOptions } from './adapters/health/attachment.js';
+import type { SocketAction } from './adapters/socket/actions.js';
+import { serviceSocketAttachment, type ServiceSocketOptions } from './adapters/socket/attachment.js';
+import { assertDuration } from './runtime/chief-options.js';
+import { Chief as SupervisorChief } from './runtime/chief.js';
+import { InvalidArgumentError } from './runtime/errors.js';
+import type { AppInfo } from './runtime/health-source.js';
+
+// The runtime's Chief knows nothing of sockets or HTTP; this is where the package surface
+// composes it with the health adapters, so imports point adapters -> runtime -> machines while
+// the public Chief keeps uwe's enableServiceSocket.
+
+/**
+ * The supervisor: registers workers, runs and supervises them, reports every lifecycle change
+ * as an event, answers health checks, and on SIGTERM/SIGINT stops everything gracefully; uwe's
+ * `Chief`. A Chief is also a {@link Worker}: added to another Chief, it runs as a nested supervisor.
+ *
+ * @example
+ * ```ts
+ * const chief = new Chief();
+ * chief.addWorker('dummy', new Dummy(), { restart: Restart.OnFail });
+ * chief.setEventHandler(stdLogEventHandler());
+ * chief.enableServiceSocket({ name: 'dummy', version: '1.0.0', build: '', tag: '' });
+ * const result = await chief.run();   // resolves after SIGTERM/SIGINT and the shutdown
+ * ```
+ */
+export class Chief extends SupervisorChief {
+  #app: AppInfo = { name: 'uwe', version: '', build: '', tag: '' };
+
+  /**
+   * Serves uwe's service socket (`status`, `ping` and the given actions) while the Chief runs;
+   * uwe's `EnableServiceSocket`. It listens before the workers start; if another live process
+   * answers on the path, `run()` rejects with `SocketInUseError` and nothing starts (unless
+   * `replaceLive`). The file is created with mode 0600 and removed on shutdown.
+   *
+   * @example
+   * ```ts
+   * chief.enableServiceSocket({ name: 'billing', version: '1.4.0', build: 'abc123', tag: 'prod' });
+   * // uwe check --app billing
+   * ```
+   */
+  enableServiceSocket(app: AppInfo | ServiceSocketOptions, ...actions: SocketAction[]): void {
+    const options: ServiceSocketOptions = 'app' in app && typeof app.app === 'object' ? { ...app } : { app: app as AppInfo };
+    if (actions.length > 0) options.actions = [...(options.actions ?? []), ...actions];
+    if (typeof options.app?.name !== 'string' || options.app.name.length === 0) {
+      throw new InvalidArgumentError('enableServiceSocket: app.name must be a non-empty string');
+    }
+    this.#app = options.app;
+    this.attach(serviceSocketAttachment(this.healthSource(), options));
+  }
+
+  /**
+   * Serves HTTP health for Kubernetes while the Chief runs: `/livez`, `/readyz` (503 while
+   * starting, and from the moment a stop is asked), `/status`, `/metrics` (Prometheus text).
+   *
+   * @example
+   * ```ts
+   * const health = chief.enableHealthServer({ port: 8080, shutdownDelayMs: 5_000 });
+   * ```
+   */
+  enableHealthServer(options: HealthServerOptions = {}): HealthServerHandle {
+    if (options.shutdownDelayMs !== undefined) assertDuration('shutdownDelayMs', options.shutdownDelayMs);
+    const attachment = healthServerAttachment(this.healthSource(), options, () => this.#app);
+    this.attach(attachment);
+    return attachment;
+  }
+}
