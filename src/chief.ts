@@ -4,6 +4,7 @@ import { serviceSocketAttachment, type ServiceSocketOptions } from './adapters/s
 import { assertDuration } from './runtime/chief-options.js';
 import { Chief as SupervisorChief } from './runtime/chief.js';
 import { InvalidArgumentError } from './runtime/errors.js';
+import type { EventHandler } from './runtime/events.js';
 import type { AppInfo } from './runtime/health-source.js';
 
 // The runtime's Chief knows nothing of sockets or HTTP; this is where the package surface
@@ -26,6 +27,20 @@ import type { AppInfo } from './runtime/health-source.js';
  */
 export class Chief extends SupervisorChief {
   #app: AppInfo = { name: 'uwe', version: '', build: '', tag: '' };
+
+  /**
+   * Adds a callback that receives every event beside the one set by `setEventHandler`, for
+   * instrumentation that must not take the user's handler; returns the unsubscribe. A listener
+   * that throws becomes a `callback.failed` event for the others; it never stops the Chief.
+   *
+   * @example
+   * ```ts
+   * const off = chief.addEventListener((e) => e.type === 'worker.crashed' && crashes.add(1));
+   * ```
+   */
+  addEventListener(listener: EventHandler): () => void {
+    return this.healthSource().onEvent!(listener);
+  }
 
   /**
    * Serves uwe's service socket (`status`, `ping` and the given actions) while the Chief runs;

@@ -206,21 +206,6 @@ export class Chief implements Worker {
   }
 
   /**
-   * Adds a callback that receives every event beside the one set by `setEventHandler`, for
-   * instrumentation that must not take the user's handler; returns the unsubscribe. A listener
-   * that throws becomes a `callback.failed` event for the others; it never stops the Chief.
-   *
-   * @example
-   * ```ts
-   * const off = chief.addEventListener((e) => e.type === 'worker.crashed' && crashes.add(1));
-   * ```
-   */
-  addEventListener(listener: EventHandler): () => void {
-    if (typeof listener !== 'function') throw new InvalidArgumentError('event listener must be a function');
-    return this.#hub.addListener(listener);
-  }
-
-  /**
    * Values every worker sees as `ctx.values`; uwe's `SetContext`.
    *
    * @example
@@ -328,6 +313,7 @@ export class Chief implements Worker {
       names: () => this.#specs.map.keys(),
       counters: (name) => this.#run?.counters(name),
       onChange: (listener) => this.#changeListeners.add(listener),
+      listen: (listener) => this.#hub.addListener(listener),
       publish: this.#publish,
     });
   }

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from './errors.js';
 import { createEvent, type ChiefEvent, type EventHandler } from './events.js';
 
 /** Default number of events an `events()` reader may fall behind before the oldest are dropped. */
@@ -39,6 +40,7 @@ export class EventHub {
    * OpenTelemetry adapter), so it never takes the user's single handler slot.
    */
   addListener(listener: EventHandler): () => void {
+    if (typeof listener !== 'function') throw new InvalidArgumentError('event listener must be a function');
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }

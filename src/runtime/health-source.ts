@@ -77,6 +77,12 @@ export interface HealthSource {
   getCounters(): Record<string, WorkerCounters>;
   /** Calls `listener` after any change of a worker state or of the phase; returns an unsubscribe. */
   onChange(listener: () => void): () => void;
+  /**
+   * Calls `listener` with every event, beside the Chief's event handler (which stays the
+   * user's); returns an unsubscribe. A listener that throws becomes a `callback.failed` event.
+   * Optional, so a hand-made source for the socket or HTTP adapters need not have it.
+   */
+  onEvent?(listener: (event: ChiefEvent) => void): () => void;
   /** Reports an event through the Chief's event handler / stream. */
   report(event: ChiefEvent): void;
 }
@@ -90,6 +96,7 @@ export interface HealthView {
   names(): Iterable<string>;
   counters(name: string): WorkerCounters | undefined;
   onChange(listener: () => void): () => void;
+  listen(listener: (event: ChiefEvent) => void): () => void;
   publish(event: ChiefEvent): void;
 }
 
@@ -106,6 +113,7 @@ export function chiefHealthSource(view: HealthView): HealthSource {
       return counters;
     },
     onChange: (listener) => view.onChange(listener),
+    onEvent: (listener) => view.listen(listener),
     report: (event) => view.publish(event),
   };
 }

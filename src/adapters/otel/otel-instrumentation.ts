@@ -1,5 +1,4 @@
 import { metrics, trace, type MeterProvider, type ObservableResult, type TracerProvider } from '@opentelemetry/api';
-import type { ChiefEvent } from '../../runtime/events.js';
 import type { HealthSource } from '../../runtime/health-source.js';
 import { WorkerState } from '../../machines/worker-state.js';
 import { WorkerSpans } from './worker-spans.js';
@@ -8,8 +7,8 @@ import { WorkerSpans } from './worker-spans.js';
 export const OTEL_SCOPE = 'uwe';
 
 /**
- * What {@link otelInstrumentation} needs of a Chief: its health source and a way to listen to
- * its events without taking the handler slot. A `Chief` fits.
+ * What {@link otelInstrumentation} needs of a Chief: its health source, which lends states,
+ * counters and a listener of every event that leaves the handler slot free. A `Chief` fits.
  *
  * @example
  * ```ts
@@ -18,7 +17,6 @@ export const OTEL_SCOPE = 'uwe';
  */
 export interface InstrumentedChief {
   healthSource(): HealthSource;
-  addEventListener(listener: (event: ChiefEvent) => void): () => void;
 }
 
 /**
@@ -61,7 +59,7 @@ const STATES: string[] = Object.values(WorkerState).filter((s) => s !== WorkerSt
  *   from the events, so a nested Chief's workers (`parent/child`) count too;
  * - a `uwe.worker` span per worker incarnation, from its start to its settling, with
  *   `uwe.worker.outcome`, ERROR status and the exception when it failed.
- * It listens through `chief.addEventListener`, so the Chief's event handler stays the user's.
+ * It listens through `healthSource().onEvent`, so the Chief's event handler stays the user's.
  *
  * @example
  * ```ts
@@ -71,12 +69,13 @@ const STATES: string[] = Object.values(WorkerState).filter((s) => s !== WorkerSt
  * ```
  */
 export function otelInstrumentation(chief: InstrumentedChief, options: OtelInstrumentationOptions = {}): OtelInstrumentation {
-  if (chief === null || typeof chief !== 'object' || typeof chief.addEventListener !== 'function' || typeof chief.healthSource !== 'function') {
-    throw new TypeError('otelInstrumentation: chief must be a Chief (healthSource() and addEventListener())');
+  if (chief === null || typeof chief !== 'object' || typeof chief.healthSource !== 'function') {
+    throw new TypeError('otelInstrumentation: chief must be a Chief (with healthSource())');
   }
   const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(OTEL_SCOPE);
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(OTEL_SCOPE);
   const source = chief.healthSource();
+  if (typeof source?.onEvent !== 'function') throw new TypeError('otelInstrumentation: chief.healthSource() has no onEvent: pass a uwe Chief');
 
   const workers = meter.createObservableGauge('uwe.workers', { description: 'Workers in each state', unit: '{worker}' });
   const observe = (result: ObservableResult) => {
@@ -89,7 +88,7 @@ export function otelInstrumentation(chief: InstrumentedChief, options: OtelInstr
   const failures = meter.createCounter('uwe.worker.failures', { description: 'Worker failures', unit: '{failure}' });
   const spans = new WorkerSpans(tracer);
 
-  const off = chief.addEventListener((event) => {
+  const off = source.onEvent((event) => {
     if (event.worker !== undefined) {
       if (event.type === 'worker.restarting') restarts.add(1, { 'uwe.worker.name': event.worker });
       else if (event.type === 'worker.state' && event.fields.state === WorkerState.Failed) {
