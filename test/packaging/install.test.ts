@@ -70,6 +70,19 @@ describe('the packed package, installed as users install it', { timeout: 90_000 
     expect(otel.cjs.stderr).toContain('@opentelemetry/api');
   });
 
+  it('importing uwe loads none of the optional peers, even where they are installed', async () => {
+    const peers = Object.keys(manifest.peerDependencies ?? {});
+    expect(peers.length).toBeGreaterThan(0);
+    const probe = `require('uwe'); require('uwe/cli'); const peers = ${JSON.stringify(peers)};
+      console.log(JSON.stringify(Object.keys(require.cache).filter((f) => peers.some((p) => f.includes('/node_modules/' + p + '/')))));`;
+    const result = await run(process.execPath, ['-e', probe], installed.full);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual([]);
+    // The probe does see a peer when one loads (the otel adapter needs its API).
+    const otel = await run(process.execPath, ['-e', probe.replace("require('uwe/cli');", "require('uwe/adapters/otel');")], installed.full);
+    expect(JSON.parse(otel.stdout).some((f: string) => f.includes('@opentelemetry/api'))).toBe(true);
+  });
+
   it('the published declarations compile in a strict project with skipLibCheck off, imported and required', async () => {
     const dir = installed.full;
     const imports = specifiers.map((s, i) => `import * as m${i} from ${JSON.stringify(s)};`).join('\n');
