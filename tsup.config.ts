@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     cli: 'src/cli.ts',
+    testing: 'src/testing/index.ts',
     'adapters/pino': 'src/adapters/pino/index.ts',
     'adapters/winston': 'src/adapters/winston/index.ts',
     'adapters/validation': 'src/adapters/validation/index.ts',
@@ -15,6 +16,7 @@ export default defineConfig({
     entry: {
       index: 'src/index.ts',
       cli: 'src/cli.ts',
+      testing: 'src/testing/index.ts',
       'adapters/pino': 'src/adapters/pino/index.ts',
       'adapters/winston': 'src/adapters/winston/index.ts',
       'adapters/validation': 'src/adapters/validation/index.ts',
@@ -23,6 +25,8 @@ export default defineConfig({
     // Types only and tiny: inlined, so users need not install it to compile against the rule.
     resolve: ['@standard-schema/spec'],
   },
+  // uwe/testing uses the core through the package itself: one Chief class, one UweError.
+  external: ['uwe'],
   target: 'node20',
   clean: true,
   sourcemap: true,
