@@ -102,7 +102,8 @@ export const all = [${uses}, issues];
 `;
     writeFileSync(join(dir, 'esm.mts'), program);
     writeFileSync(join(dir, 'cjs.cts'), program);
-    const strict = { strict: true, skipLibCheck: false, noEmit: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, target: 'ES2022', types: ['node'] };
+    // Not exactOptionalPropertyTypes: xstate's own declarations (reached through uwe/testing) fail it.
+    const strict = { strict: true, skipLibCheck: false, noEmit: true, noUncheckedIndexedAccess: true, target: 'ES2022', types: ['node'] };
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'NodeNext', moduleResolution: 'NodeNext' }, files: ['esm.mts', 'cjs.cts'] }));
     // node10 resolution (typesVersions) is checked by attw above; one strict program here is enough.
     const result = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], dir);
