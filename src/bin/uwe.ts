@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { cliCheckCommand } from '../adapters/cli/check-command.js';
+import { diagramCommand } from '../adapters/diagram/diagram-command.js';
 
 const program = new Command('uwe')
   .description('tools for services supervised by uwe')
-  .addCommand(cliCheckCommand());
+  .addCommand(cliCheckCommand())
+  .addCommand(diagramCommand());
 
 // No top-level await: tsup also builds this entry as CommonJS.
 program.parseAsync(process.argv).catch((error: unknown) => {

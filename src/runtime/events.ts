@@ -47,6 +47,9 @@ export type ChiefEventType =
   | 'health.listening'
   | 'health.closed'
   | 'health.error'
+  | 'inspector.listening'
+  | 'inspector.closed'
+  | 'inspector.error'
   | 'custom';
 
 /**

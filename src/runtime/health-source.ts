@@ -1,5 +1,5 @@
 import type { WorkerState } from '../machines/worker-state.js';
-import type { ChiefEvent } from './events.js';
+import type { ChiefEvent, EventHandler } from './events.js';
 
 /**
  * Where a Chief is in its own life: `idle -> starting -> running -> stopping -> stopped`.
@@ -77,14 +77,15 @@ export interface HealthSource {
   getCounters(): Record<string, WorkerCounters>;
   /** Calls `listener` after any change of a worker state or of the phase; returns an unsubscribe. */
   onChange(listener: () => void): () => void;
-  /**
-   * Calls `listener` with every event, beside the Chief's event handler (which stays the
-   * user's); returns an unsubscribe. A listener that throws becomes a `callback.failed` event.
-   * Optional, so a hand-made source for the socket or HTTP adapters need not have it.
-   */
-  onEvent?(listener: (event: ChiefEvent) => void): () => void;
   /** Reports an event through the Chief's event handler / stream. */
   report(event: ChiefEvent): void;
+  /**
+   * Calls `listener` synchronously with every event the Chief publishes (nested Chiefs' too),
+   * beside the Chief's event handler (which stays the user's), until the returned function is
+   * called. It must be cheap; one that throws becomes a `callback.failed` event for the others.
+   * Optional: a fake source may leave it out.
+   */
+  onEvent?(listener: EventHandler): () => void;
 }
 
 /** What a Chief lends {@link chiefHealthSource}. */
@@ -96,8 +97,8 @@ export interface HealthView {
   names(): Iterable<string>;
   counters(name: string): WorkerCounters | undefined;
   onChange(listener: () => void): () => void;
-  listen(listener: (event: ChiefEvent) => void): () => void;
   publish(event: ChiefEvent): void;
+  onEvent?(listener: EventHandler): () => void;
 }
 
 /** A Chief's {@link HealthSource}: before and between runs it is idle, not live, not ready, with zero counters. */
@@ -113,7 +114,7 @@ export function chiefHealthSource(view: HealthView): HealthSource {
       return counters;
     },
     onChange: (listener) => view.onChange(listener),
-    onEvent: (listener) => view.listen(listener),
     report: (event) => view.publish(event),
+    ...(view.onEvent ? { onEvent: view.onEvent } : {}),
   };
 }
