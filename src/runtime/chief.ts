@@ -320,7 +320,7 @@ export class Chief extends ChiefMailboxes implements Worker {
       counters: (name) => this.#run?.counters(name),
       onChange: (listener) => this.#changeListeners.add(listener),
       publish: this.#publish,
-      onEvent: (listener) => this.#hub.addSink(listener),
+      onEvent: (listener) => this.#hub.addListener(listener),
     }));
   }
 
