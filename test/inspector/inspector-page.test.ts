@@ -98,11 +98,12 @@ describe.skipIf(!found)('the inspector page in headless Chromium', () => {
     // The log filter by worker and level.
     await page.fill('#log-worker', 'ingest');
     await page.locator('#log li .who', { hasText: 'ingest/reader' }).first().waitFor();
-    expect(await page.locator('#log li .who', { hasText: 'flaky' }).count()).toBe(0);
+    // The filter applies on the next animation frame: wait for it rather than read at once.
+    await expect.poll(() => page.locator('#log li .who', { hasText: 'flaky' }).count()).toBe(0);
     await page.fill('#log-worker', '');
     await page.selectOption('#log-level', 'error');
     await expect(page.locator('#log li').count()).resolves.toBeGreaterThan(0);
-    expect(await page.locator('#log li.lv-info').count()).toBe(0);
+    await expect.poll(() => page.locator('#log li.lv-info').count()).toBe(0);
     await page.selectOption('#log-level', 'debug');
     await page.screenshot({ path: join(ARTIFACTS, 'inspector.png'), fullPage: true });
 
