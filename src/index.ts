@@ -11,6 +11,7 @@ export type { BackoffOptions } from './machines/backoff.js';
 export { DEFAULT_BACKOFF } from './machines/backoff.js';
 export { DEFAULT_STOP_TIMEOUT_MS, DEFAULT_WORKER_OPTIONS } from './runtime/worker-options.js';
 export type { WorkerOptions } from './runtime/worker-options.js';
+export type { WorkerEntries } from './runtime/worker-specs.js';
 export type { SupervisionStrategy, FailedWorker, UnstoppedWorker, Escalation } from './machines/chief.js';
 export { DoNotRestart, DoNotRestartError, StopApp, StopAppError } from './machines/sentinel-errors.js';
 export {
@@ -54,7 +55,9 @@ export {
   parseStateInfo,
   SocketStatus,
   SocketInUseError,
+  SocketOwnerError,
   SocketPathError,
+  MAX_SOCKET_PATH_BYTES,
   SocketListenError,
   SocketOptionsError,
   SocketConnectError,

@@ -3,11 +3,7 @@ import { WorkerState } from '../machines/worker-state.js';
 import { assertDuration, resolveChiefOptions, type ChiefAttachment, type ChiefOptions, type ResolvedChiefOptions, type RunResult } from './chief-options.js';
 import { ChiefRun, type ChiefHooks, type ChiefRunHost } from './chief-run.js';
 import { validateDependencies } from './dependencies.js';
-import {
-  ChiefStateError,
-  InvalidArgumentError,
-  UnknownWorkerError,
-} from './errors.js';
+import { ChiefStateError, InvalidArgumentError, UnknownWorkerError } from './errors.js';
 import { ChangeListeners } from './change-listeners.js';
 import { EventHub } from './event-hub.js';
 import { createEvent, type ChiefEvent, type EventHandler } from './events.js';
@@ -19,7 +15,7 @@ import { runLocker, type Locker } from './signal-locker.js';
 import type { Worker, WorkerContext } from './worker.js';
 import { toExec, type ChiefWorkerContext } from './worker-exec.js';
 import type { WorkerOptions } from './worker-options.js';
-import { WorkerSpecs } from './worker-specs.js';
+import { workerEntries, WorkerSpecs, type WorkerEntries } from './worker-specs.js';
 
 export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './chief-options.js';
 export type { ChiefAttachment, ChiefOptions, Clock, RunResult } from './chief-options.js';
@@ -82,15 +78,17 @@ export class Chief implements Worker {
   }
 
   /**
-   * Registers several workers at once, in the record's order; uwe's `AddWorkers`.
+   * Registers several workers at once, in order; uwe's `AddWorkers`. Takes a record, a `Map` or
+   * `[name, worker]` pairs; if one is refused, none is added (and the error is thrown).
    *
    * @example
    * ```ts
    * chief.addWorkers({ api: apiWorker, jobs: jobWorker });
+   * chief.addWorkers(new Map([['__proto__', protoWorker]])); // a Map holds any name
    * ```
    */
-  addWorkers(workers: Record<string, Worker>, options?: WorkerOptions): void {
-    for (const [name, worker] of Object.entries(workers)) this.addWorker(name, worker, options);
+  addWorkers(workers: WorkerEntries, options?: WorkerOptions): void {
+    this.#specs.addAll(workerEntries(workers), (name, worker) => this.addWorker(name, worker, options));
   }
 
   /**
@@ -172,7 +170,7 @@ export class Chief implements Worker {
    * ```
    */
   getWorkersStates(): Record<string, WorkerState> {
-    const states = this.#run?.states() ?? {};
+    const states: Record<string, WorkerState> = this.#run?.states() ?? Object.create(null);
     for (const name of this.#specs.map.keys()) states[name] ??= WorkerState.New;
     return states;
   }
@@ -388,5 +386,4 @@ export class Chief implements Worker {
       forget: (name) => this.#specs.forget(name),
     };
   }
-
 }

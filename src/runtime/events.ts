@@ -47,6 +47,7 @@ export type ChiefEventType =
   | 'health.listening'
   | 'health.closed'
   | 'health.error'
+  | 'health.connection-limit'
   | 'custom';
 
 /**

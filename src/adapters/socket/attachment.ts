@@ -2,6 +2,7 @@ import type { ChiefAttachment } from '../../runtime/chief-options.js';
 import type { AppInfo, HealthSource } from '../../runtime/health-source.js';
 import type { SocketAction } from './actions.js';
 import { defaultSocketPath } from './options.js';
+import { assertSocketPath } from './socket-path.js';
 import { ServiceSocketServer } from './server.js';
 
 /**
@@ -30,6 +31,7 @@ export interface ServiceSocketOptions {
  * The service socket as something that lives as long as a Chief's `run()`: it listens before
  * the workers start and closes after they stopped.
  *
+ * @throws {SocketPathError} the path is empty or longer than a Unix socket path may be.
  * @example
  * ```ts
  * chief.attach(serviceSocketAttachment(chief.healthSource(), { app }));
@@ -38,6 +40,7 @@ export interface ServiceSocketOptions {
 export function serviceSocketAttachment(source: HealthSource, options: ServiceSocketOptions): ChiefAttachment & { readonly path: string } {
   let server: ServiceSocketServer | undefined;
   const path = options.path ?? defaultSocketPath(options.app.name);
+  assertSocketPath(path);
   return {
     name: 'service socket',
     path,
