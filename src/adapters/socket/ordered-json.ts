@@ -56,13 +56,15 @@ export function parseOrderedJson(text: string): unknown {
           const raw = token(STRING) ?? fail();
           const key = JSON.parse(raw) as string;
           blank();
-          if (text[at++] !== ':') fail();
+          if (text[at] !== ':') fail();
+          at++;
           if (!Object.hasOwn(object, key)) keys.push(key);
           object[key] = value(depth + 1);
           blank();
-          const next = text[at++];
+          const next = text[at];
+          if (next !== '}' && next !== ',') fail();
+          at++;
           if (next === '}') break;
-          if (next !== ',') fail();
         }
       }
       ORDER.set(object, keys);
@@ -79,9 +81,10 @@ export function parseOrderedJson(text: string): unknown {
       for (;;) {
         array.push(value(depth + 1));
         blank();
-        const next = text[at++];
+        const next = text[at];
+        if (next !== ']' && next !== ',') fail();
+        at++;
         if (next === ']') return array;
-        if (next !== ',') fail();
       }
     }
     if (c === '"') return JSON.parse(token(STRING) ?? fail()) as string;
