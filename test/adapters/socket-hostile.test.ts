@@ -201,4 +201,23 @@ describe('socket path length', () => {
     expect(() => chief.enableServiceSocket({ name: 'x'.repeat(120), version: '', build: '', tag: '' })).toThrow(SocketPathError);
     expect(started).toBe(false);
   });
+
+  it('run() rejects with SocketPathError and starts no worker when a socket server is made at run time with such a path', async () => {
+    const chief = new Chief();
+    chief.setLocker(() => new Promise(() => {}));
+    let started = false;
+    chief.addWorker('w', { run: async () => { started = true; } });
+    const path = pathOfBytes(MAX_SOCKET_PATH_BYTES + 1);
+    let server: ServiceSocketServer | undefined;
+    chief.attach({
+      name: 'custom socket',
+      start: async () => {
+        server = new ServiceSocketServer({ app, source: chief.healthSource(), path });
+        await server.listen();
+      },
+      stop: async () => server?.close(),
+    });
+    await expect(chief.run()).rejects.toBeInstanceOf(SocketPathError);
+    expect(started).toBe(false);
+  });
 });
