@@ -79,4 +79,5 @@ export type {
 export { createHealthServer, HealthListenError, renderMetrics } from './adapters/health/index.js';
 export type { HealthServer, HealthServerAddress, HealthServerOptions as CreateHealthServerOptions } from './adapters/health/index.js';
 export type { HealthServerOptions, HealthServerHandle } from './adapters/health/attachment.js';
+export type { HealthServerLimits } from './adapters/health/health-options.js';
 export type { ServiceSocketOptions } from './adapters/socket/attachment.js';

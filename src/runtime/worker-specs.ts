@@ -19,6 +19,10 @@ export type WorkerEntries = Readonly<Record<string, Worker>> | ReadonlyMap<strin
  * The `[name, worker]` pairs of {@link WorkerEntries}, checked to be pairs.
  *
  * @throws {InvalidArgumentError} when `workers` is not an object, or an entry not a pair.
+ * @example
+ * ```ts
+ * workerEntries(new Map([['api', apiWorker]])); // [['api', apiWorker]]
+ * ```
  */
 export function workerEntries(workers: WorkerEntries): Array<readonly [string, Worker]> {
   if (typeof workers !== 'object' || workers === null) throw new InvalidArgumentError('addWorkers takes a record, a Map or [name, worker] pairs');

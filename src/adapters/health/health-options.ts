@@ -30,7 +30,14 @@ export interface HealthServerLimits {
   keepAliveTimeoutMs?: number;
 }
 
-/** {@link HealthServerLimits} with every default applied. */
+/**
+ * {@link HealthServerLimits} with every default applied.
+ *
+ * @example
+ * ```ts
+ * const { maxConnections, headersTimeoutMs }: ResolvedHealthServerLimits = resolveHealthServerLimits({});
+ * ```
+ */
 export interface ResolvedHealthServerLimits {
   port: number;
   host: string | undefined;
