@@ -147,4 +147,10 @@ describe('health server options are checked when given', () => {
     expect(() => chief.enableServiceSocket(null as never)).toThrow(InvalidArgumentError);
     expect(() => chief.enableServiceSocket({ app: { name: 7 } } as never)).toThrow(InvalidArgumentError);
   });
+
+  it('enableServiceSocket refuses bad socket options when called, not at run()', () => {
+    const chief = new Chief();
+    expect(() => chief.enableServiceSocket({ app, requestTimeoutMs: 0 })).toThrow(/requestTimeoutMs must be a positive number/);
+    expect(() => chief.enableServiceSocket(app, { name: 'ping', handler: () => 1 })).toThrow(/shadows a built-in/);
+  });
 });

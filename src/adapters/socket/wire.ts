@@ -100,6 +100,15 @@ function fieldValue(object: Record<string, unknown>, exact: string, lower: strin
   return value;
 }
 
+function whereInvalid(text: string): string {
+  try {
+    parseOrderedJson(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'invalid JSON';
+}
+
 /**
  * Reads a request from the JSON text of one message, as uwe's server decodes it: a missing or
  * `null` action, and a bare `null` request, is the empty action (answered `unknown_action`);
@@ -116,9 +125,10 @@ function fieldValue(object: Record<string, unknown>, exact: string, lower: strin
 export function decodeRequest(text: string): SocketRequest {
   let value: unknown;
   try {
-    value = parseOrderedJson(text);
-  } catch (error) {
-    throw new SocketRequestError('invalid_request', (error as Error).message);
+    value = JSON.parse(text);
+  } catch {
+    // JSON.parse is the fast path; its message quotes the input and changes with Node's version.
+    throw new SocketRequestError('invalid_request', whereInvalid(text));
   }
   // Go's json.Decoder decodes `null` into a struct as "nothing set".
   if (value === null) return { action: '', args: null };
