@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHealthServer, type HealthServer } from '../../src/adapters/health/index.js';
 import { Chief } from '../../src/chief.js';
 import { InvalidArgumentError } from '../../src/runtime/errors.js';
+import { trackChild } from '../support/tmp-pids.js';
 import { FakeHealthSource } from './fake-source.js';
 
 const app = { name: 'api', version: '1', build: '', tag: '' };
@@ -55,6 +56,7 @@ function flood(port: number, idle: number, slow: number): { child: ChildProcess;
     }
     setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  trackChild(child.pid);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   cleanups.push(async () => {
     child.kill('SIGKILL');

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { trackChild } from './tmp-pids.js';
 
 /** uid and gid of `nobody`: the "other local user" of the hostile tests. */
 export const NOBODY = 65534;
@@ -30,6 +31,7 @@ export async function foreignServer(path: string, reply: string): Promise<{ chil
     net.createServer((s) => { s.on('error', () => {}); s.on('data', () => s.end(${JSON.stringify(reply)})); })
       .listen(${JSON.stringify(path)}, () => { require('fs').chmodSync(${JSON.stringify(path)}, 0o666); console.log('up'); });`;
   const child = spawn(process.execPath, ['-e', script], { uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'inherit'] });
+  trackChild(child.pid);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     child.stdout!.once('data', () => resolve());

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lstatSync, unlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { trackChild } from './tmp-pids.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,6 +19,7 @@ export class Child {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    trackChild(this.process.pid);
     this.process.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.process.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) =>
