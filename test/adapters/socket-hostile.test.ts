@@ -87,6 +87,24 @@ describe.skipIf(!canActAsAnotherUser)('service socket against another local user
     expect(existsSync(path)).toBe(false);
   });
 
+  it.each([
+    ['a symlink to a file of ours', (at: string, target: string) => `require('fs').symlinkSync(${JSON.stringify(target)}, ${JSON.stringify(at)})`],
+    ['a directory', (at: string) => `require('fs').mkdirSync(${JSON.stringify(at)})`],
+    ['a regular file', (at: string) => `require('fs').writeFileSync(${JSON.stringify(at)}, 'x')`],
+  ])('refuses to start where another user planted %s, naming the owner and touching nothing', async (_, plant) => {
+    const precious = join(dirs.dir, 'precious');
+    writeFileSync(precious, 'precious');
+    const path = join(dirs.dir, 'planted.socket');
+    expect((await runAsNobody(plant(path, precious))).code).toBe(0);
+    for (const replaceLive of [false, true]) {
+      const refused = server(path, { replaceLive }).listen();
+      await expect(refused).rejects.toBeInstanceOf(SocketPathError);
+      await expect(refused).rejects.toThrow(`owned by uid ${NOBODY}`);
+    }
+    expect(lstatSync(path).uid).toBe(NOBODY);
+    expect(readFileSync(precious, 'utf8')).toBe('precious');
+  });
+
   it('refuses to start on a live socket of another user, naming its uid', async () => {
     const path = join(dirs.dir, 'taken.socket');
     const foreign = await foreignServer(path, FORGED);
