@@ -4,10 +4,13 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     cli: 'src/cli.ts',
+    testing: 'src/testing/index.ts',
     'bin/uwe': 'src/bin/uwe.ts',
   },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', cli: 'src/cli.ts' } },
+  dts: { entry: { index: 'src/index.ts', cli: 'src/cli.ts', testing: 'src/testing/index.ts' } },
+  // uwe/testing uses the core through the package itself: one Chief class, one UweError.
+  external: ['uwe'],
   target: 'node20',
   clean: true,
   sourcemap: true,

@@ -4,12 +4,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^uwe\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
       { find: /^uwe\/cli$/, replacement: fileURLToPath(new URL('./src/cli.ts', import.meta.url)) },
       { find: /^uwe$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     globalSetup: ['test/support/tmp-guard.ts'],
     setupFiles: ['test/support/tmp-pids.ts'],
     testTimeout: 20_000,
