@@ -27,12 +27,15 @@ import { rawXStateDesign } from './baselines/raw-xstate.js';
 
 /** The designs, in the order they are reported. */
 export const DESIGNS = ['uwe', 'raw-xstate', 'plain'] as const;
-export type DesignName = (typeof DESIGNS)[number];
+/** Also measurable on demand: uwe with a no-op inspection observer (`new Chief({ inspect })`, bench/inspect.ts). */
+export const EXTRA_DESIGNS = ['uwe-inspect'] as const;
+export type DesignName = (typeof DESIGNS)[number] | (typeof EXTRA_DESIGNS)[number];
 
 const DESIGN_LABELS: Record<DesignName, string> = {
   uwe: 'uwe (ours)',
   'raw-xstate': 'raw XState',
   plain: 'plain JS',
+  'uwe-inspect': 'uwe with a no-op inspector',
 };
 
 /** Issue 2's targets. */
@@ -83,6 +86,8 @@ export interface LifecycleBenchOptions {
   childTimeoutMs?: number;
   /** A design and size whose first run takes longer than this (up + down) is not repeated. @default 20_000 */
   slowMs?: number;
+  /** The designs to measure. @default DESIGNS */
+  designs?: readonly DesignName[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -110,7 +115,7 @@ export async function loadUwe(prefer: UweSource = 'dist'): Promise<{ uwe: UweMod
 }
 
 /** Our design: a Chief with N workers, stopped by resolving a custom locker. */
-export function uweDesign(uwe: UweModule): LifecycleDesign {
+export function uweDesign(uwe: UweModule, options?: ConstructorParameters<UweModule['Chief']>[0]): LifecycleDesign {
   let chief: InstanceType<UweModule['Chief']> | undefined;
   let names: readonly string[] = [];
   let running: Promise<RunResult> | undefined;
@@ -119,7 +124,7 @@ export function uweDesign(uwe: UweModule): LifecycleDesign {
   return {
     start(workerNames, onAllRun) {
       names = workerNames;
-      const c = new uwe.Chief();
+      const c = new uwe.Chief(options);
       chief = c;
       for (const name of names) c.addWorker(name, worker);
       const locker = new Promise<void>((resolve) => (unlock = resolve));
@@ -155,6 +160,11 @@ async function designFactory(design: DesignName, source: UweSource): Promise<{ m
     case 'uwe': {
       const loaded = await loadUwe(source);
       return { make: () => uweDesign(loaded.uwe), source: loaded.source };
+    }
+    case 'uwe-inspect': {
+      const loaded = await loadUwe(source);
+      let seen = 0;
+      return { make: () => uweDesign(loaded.uwe, { inspect: () => void seen++ }), source: loaded.source };
     }
     case 'raw-xstate':
       return { make: rawXStateDesign };
@@ -465,7 +475,8 @@ export async function measureLifecycle(options: LifecycleBenchOptions = {}): Pro
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const timeoutMs = options.childTimeoutMs ?? 150_000;
   const slowMs = options.slowMs ?? 20_000;
-  const cells: Cell[] = sizes.flatMap((n) => DESIGNS.map((design) => ({ design, n, samples: [] as Sample[] })));
+  const designs = options.designs ?? DESIGNS;
+  const cells: Cell[] = sizes.flatMap((n) => designs.map((design) => ({ design, n, samples: [] as Sample[] })));
   for (let round = 1; round <= repeats; round++) {
     for (const cell of cells) {
       if (cell.note) continue;
@@ -522,7 +533,8 @@ async function main(args: string[]): Promise<void> {
   if (childAt >= 0) {
     const design = args[childAt + 1] as DesignName;
     const n = Number(args[childAt + 2]);
-    if (!DESIGNS.includes(design) || !(n > 0)) throw new Error(`usage: --child <${DESIGNS.join('|')}> <n>`);
+    const known: readonly string[] = [...DESIGNS, ...EXTRA_DESIGNS];
+    if (!known.includes(design) || !(n > 0)) throw new Error(`usage: --child <${known.join('|')}> <n>`);
     const sample = await measureInThisProcess(design, n, { cold: args.includes('--cold'), source: sourceArg(args) });
     // Exit at once: the measurement is over, and nothing else should run after it.
     if (process.send) process.send(sample, () => process.exit(0));

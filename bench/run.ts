@@ -4,12 +4,13 @@
  *
  *   node --expose-gc --import tsx bench/run.ts [--out report.md]
  *
- * Lifecycle (bench/lifecycle.ts) always; the service socket benchmark when bench/socket.ts
+ * Lifecycle (bench/lifecycle.ts) and inspection overhead (bench/inspect.ts) always; the service socket benchmark when bench/socket.ts
  * exists and exports `runSocketBench`, else a note says it was skipped.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { runInspectBench } from './inspect.js';
 import { runLifecycleBench } from './lifecycle.js';
 import { runSoakBench, soakOptionsFrom } from './soak.js';
 
@@ -27,6 +28,7 @@ async function optionalBench(file: string, exportName: string): Promise<Bench | 
 async function main(args: string[]): Promise<void> {
   const benches: Array<{ name: string; run: Bench | string }> = [
     { name: 'lifecycle', run: () => runLifecycleBench() },
+    { name: 'inspect', run: () => runInspectBench() },
     { name: 'socket', run: await optionalBench('socket.ts', 'runSocketBench') },
   ];
   // Last, as it is the longest: 3 x 32 s (`--short`: 3 x 7 s, `--soak-seconds N`).

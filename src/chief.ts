@@ -1,4 +1,5 @@
 import { assertHealthServerOptions } from './adapters/health/health-options.js';
+import { inspectorAttachment, type InspectorHandle, type InspectorOptions } from './adapters/inspector/attachment.js';
 import { healthServerAttachment, type HealthServerHandle, type HealthServerOptions } from './adapters/health/attachment.js';
 import type { SocketAction } from './adapters/socket/actions.js';
 import { serviceSocketAttachment, type ServiceSocketOptions } from './adapters/socket/attachment.js';
@@ -6,6 +7,8 @@ import { assertDuration } from './runtime/chief-options.js';
 import { Chief as SupervisorChief } from './runtime/chief.js';
 import { InvalidArgumentError } from './runtime/errors.js';
 import type { AppInfo } from './runtime/health-source.js';
+import type { RunResult } from './runtime/chief-options.js';
+import type { WorkerContext } from './runtime/worker.js';
 
 function assertAppInfo(method: string, app: unknown): asserts app is AppInfo {
   if (typeof app !== 'object' || app === null) throw new InvalidArgumentError(`${method}: app must be an object`);
@@ -33,6 +36,7 @@ function assertAppInfo(method: string, app: unknown): asserts app is AppInfo {
  */
 export class Chief extends SupervisorChief {
   #app: AppInfo = { name: 'uwe', version: '', build: '', tag: '' };
+  #inspector: InspectorHandle | undefined;
 
   /**
    * Serves uwe's service socket (`status`, `ping` and the given actions) while the Chief runs;
@@ -79,5 +83,43 @@ export class Chief extends SupervisorChief {
     const attachment = healthServerAttachment(this.healthSource(), options, () => this.#app);
     this.attach(attachment);
     return attachment;
+  }
+
+  /**
+   * Serves the dev inspector page while the Chief runs: the live supervision tree, each worker's
+   * statechart with its current state, restart and failure counts, backoff countdowns, the last
+   * failure, and the event log. Everything it loads comes from this server (it works offline).
+   * Loopback only by default; another `host` always needs a token (given, or generated and put
+   * in the URL). The URL is in the `inspector.listening` event and on the handle. Without a
+   * code change: `UWE_INSPECT=<port>` in the environment.
+   *
+   * @example
+   * ```ts
+   * const inspector = chief.enableInspector({ port: 0 });
+   * // event inspector.listening: "inspector listening on http://127.0.0.1:41235/"
+   * ```
+   */
+  enableInspector(options: InspectorOptions = {}): InspectorHandle {
+    if (this.#inspector) return this.#inspector;
+    const attachment = inspectorAttachment(this.healthSource(), options, () => this.#app.name);
+    this.attach(attachment);
+    this.#inspector = attachment;
+    return attachment;
+  }
+
+  override run(): Promise<RunResult>;
+  override run(ctx: WorkerContext): Promise<void | Error>;
+  override run(ctx?: WorkerContext): Promise<RunResult | void | Error> {
+    if (ctx) return super.run(ctx);
+    // UWE_INSPECT=<port> turns the page on for the top Chief only (a nested one would fight for the port).
+    const port = process.env.UWE_INSPECT;
+    if (port !== undefined && port !== '' && !this.#inspector) {
+      try {
+        this.enableInspector({ port: Number(port) });
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return super.run();
   }
 }

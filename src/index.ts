@@ -1,6 +1,6 @@
 export { Chief } from './chief.js';
 export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './runtime/chief.js';
-export type { ChiefOptions, RunResult, ChiefAttachment, Clock } from './runtime/chief.js';
+export type { ChiefOptions, RunResult, ChiefAttachment, Clock, InspectionObserver } from './runtime/chief.js';
 export { WorkerPool } from './runtime/worker-pool.js';
 export type { WorkerPoolOptions } from './runtime/worker-pool.js';
 export type { Worker, WorkerContext } from './runtime/worker.js';
@@ -81,3 +81,7 @@ export type { HealthServer, HealthServerAddress, HealthServerOptions as CreateHe
 export type { HealthServerOptions, HealthServerHandle } from './adapters/health/attachment.js';
 export type { HealthServerLimits } from './adapters/health/health-options.js';
 export type { ServiceSocketOptions } from './adapters/socket/attachment.js';
+export { toMermaid, machineGraph } from './adapters/diagram/index.js';
+export type { StateGraph, StateGraphEdge, StateGraphNode } from './adapters/diagram/index.js';
+export { InspectorListenError, DEFAULT_INSPECTOR_PORT } from './adapters/inspector/index.js';
+export type { InspectorHandle, InspectorOptions } from './adapters/inspector/index.js';

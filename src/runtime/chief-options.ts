@@ -1,3 +1,4 @@
+import type { InspectionEvent, Observer } from 'xstate';
 import type { ChiefOutput, SupervisionStrategy } from '../machines/chief.js';
 import { DEFAULT_EVENT_BUFFER } from './event-hub.js';
 import { InvalidArgumentError } from './errors.js';
@@ -44,7 +45,25 @@ export interface ChiefOptions {
    * @default true
    */
   exitProcess?: boolean;
+  /**
+   * An XState v5 inspection observer (a function, or an observer object such as
+   * `createInspector(...).inspect` of `@statelyai/inspect`) that sees the whole tree: the Chief's
+   * statechart, every worker's, workers added at run time, nested Chiefs and their workers.
+   * Without one, nothing is installed. @default none
+   */
+  inspect?: InspectionObserver;
 }
+
+/**
+ * What `new Chief({ inspect })` takes: XState's inspection observer, as a function or an object.
+ *
+ * @example
+ * ```ts
+ * const inspect: InspectionObserver = (e) => { if (e.type === '@xstate.actor') console.log(e.actorRef.id); };
+ * const chief = new Chief({ inspect });
+ * ```
+ */
+export type InspectionObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
 /**
  * A timer source, as XState's: `SimulatedClock` from xstate fits (and adds `now()`).
@@ -90,7 +109,7 @@ export interface ChiefAttachment {
 }
 
 /** {@link ChiefOptions} with the defaults filled in. */
-export type ResolvedChiefOptions = Required<Omit<ChiefOptions, 'clock' | 'random'>> & Pick<ChiefOptions, 'clock' | 'random'>;
+export type ResolvedChiefOptions = Required<Omit<ChiefOptions, 'clock' | 'random' | 'inspect'>> & Pick<ChiefOptions, 'clock' | 'random' | 'inspect'>;
 
 /** Validates the options and fills in every default, in one place. */
 export function resolveChiefOptions(options: ChiefOptions): ResolvedChiefOptions {
@@ -104,12 +123,16 @@ export function resolveChiefOptions(options: ChiefOptions): ResolvedChiefOptions
     exitProcess: options.exitProcess ?? true,
     clock: options.clock,
     random: options.random,
+    inspect: options.inspect,
   };
   if (!['one-for-one', 'one-for-all', 'rest-for-one'].includes(resolved.strategy)) {
     throw new InvalidArgumentError(`unknown strategy "${String(resolved.strategy)}"`);
   }
   if (!['stop', 'none'].includes(resolved.escalate)) {
     throw new InvalidArgumentError(`escalate must be 'stop' or 'none', got "${String(resolved.escalate)}"`);
+  }
+  if (resolved.inspect !== undefined && typeof resolved.inspect !== 'function' && (typeof resolved.inspect !== 'object' || resolved.inspect === null)) {
+    throw new InvalidArgumentError('inspect must be a function or an observer object');
   }
   assertDuration('forceStopTimeoutMs', resolved.forceStopTimeoutMs);
   assertDuration('withinMs', resolved.withinMs);

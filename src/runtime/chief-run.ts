@@ -1,4 +1,4 @@
-import { createActor, type Actor } from 'xstate';
+import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import { chiefMachine, type ChiefEmitted } from '../machines/chief.js';
 import type { WorkerSpec } from '../machines/chief-registry.js';
 import type { WorkerReport } from '../machines/worker.js';
@@ -33,6 +33,8 @@ export interface ChiefRunHost {
   notifyChange(): void;
   /** A worker was removed at run time: the Chief forgets it. */
   forget(name: string): void;
+  /** The tree's inspection observer, if any: given to the Chief's actor, whose system its workers join. */
+  readonly inspect?: Observer<InspectionEvent> | undefined;
 }
 
 /**
@@ -209,6 +211,7 @@ export class ChiefRun {
         ...(options.random ? { random: options.random } : {}),
       },
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(this.#host.inspect ? { inspect: this.#host.inspect } : {}),
     });
     this.#actor = actor;
     return actor;

@@ -13,12 +13,13 @@ import { exitAfterStop } from './process-exit.js';
 import { RunWaiters } from './run-waiters.js';
 import { runLocker, type Locker } from './signal-locker.js';
 import type { Worker, WorkerContext } from './worker.js';
-import { toExec, type ChiefWorkerContext } from './worker-exec.js';
+import { guardObserver } from './inspection.js';
+import { PARENT_INSPECT, toExec, type ChiefWorkerContext, type ParentInspect } from './worker-exec.js';
 import type { WorkerOptions } from './worker-options.js';
 import { workerEntries, WorkerSpecs, type WorkerEntries } from './worker-specs.js';
 
 export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './chief-options.js';
-export type { ChiefAttachment, ChiefOptions, Clock, RunResult } from './chief-options.js';
+export type { ChiefAttachment, ChiefOptions, Clock, InspectionObserver, RunResult } from './chief-options.js';
 
 /**
  * The supervisor: registers workers, runs and supervises them, reports every lifecycle change
@@ -36,7 +37,7 @@ export type { ChiefAttachment, ChiefOptions, Clock, RunResult } from './chief-op
 export class Chief implements Worker {
   readonly #options: ResolvedChiefOptions;
   readonly #specs = new WorkerSpecs(
-    (name, worker) => toExec(name, worker, this.#workerValues, this.#workerParentEvents),
+    (name, worker) => toExec(name, worker, this.#workerValues, this.#workerParentEvents, this.#workerInspect),
     // A nested Chief needs its own force-stop time to stop its tree; the usual 5 s worker stop
     // timeout would abandon it half-way, so unless told otherwise it gets that time and a second.
     (worker) => (worker instanceof Chief ? worker.#options.forceStopTimeoutMs + 1_000 : undefined),
@@ -56,10 +57,15 @@ export class Chief implements Worker {
   readonly #publish = (event: ChiefEvent): void => this.#hub.publish(event);
   /** The sink nested Chiefs forward to; only given when someone listens. */
   readonly #workerParentEvents = (): EventHandler | undefined => (this.#hub.listening ? this.#publish : undefined);
+  /** The inspection observer of this Chief's tree: its own (guarded), else its parent's. */
+  #inspect: ParentInspect | undefined;
+  #inheritedInspect: ParentInspect | undefined;
+  readonly #workerInspect = (): ParentInspect | undefined => this.#inspect ?? this.#inheritedInspect;
 
   constructor(options: ChiefOptions = {}) {
     this.#options = resolveChiefOptions(options);
     this.#hub = new EventHub(this.#options.eventBufferSize);
+    this.#inspect = guardObserver(this.#options.inspect, this.#publish);
   }
 
   /**
@@ -312,6 +318,7 @@ export class Chief implements Worker {
       counters: (name) => this.#run?.counters(name),
       onChange: (listener) => this.#changeListeners.add(listener),
       publish: this.#publish,
+      onEvent: (listener) => this.#hub.addSink(listener),
     });
   }
 
@@ -330,6 +337,7 @@ export class Chief implements Worker {
   run(ctx?: WorkerContext): Promise<RunResult | void | Error> {
     if (!ctx) return this.#runTop();
     this.#inheritedValues = ctx.values;
+    this.#inheritedInspect = (ctx as ChiefWorkerContext)[PARENT_INSPECT];
     return runNested(ctx as ChiefWorkerContext, (sink) => this.#hub.addSink(sink), (locker) => this.#runWith(locker));
   }
 
@@ -384,6 +392,7 @@ export class Chief implements Worker {
       publish: this.#publish,
       notifyChange: () => this.#changeListeners.notify(this.#publish),
       forget: (name) => this.#specs.forget(name),
+      inspect: this.#workerInspect(),
     };
   }
 }

@@ -48,6 +48,9 @@ export type ChiefEventType =
   | 'health.closed'
   | 'health.error'
   | 'health.connection-limit'
+  | 'inspector.listening'
+  | 'inspector.closed'
+  | 'inspector.error'
   | 'custom';
 
 /**

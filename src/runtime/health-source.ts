@@ -1,5 +1,5 @@
 import type { WorkerState } from '../machines/worker-state.js';
-import type { ChiefEvent } from './events.js';
+import type { ChiefEvent, EventHandler } from './events.js';
 
 /**
  * Where a Chief is in its own life: `idle -> starting -> running -> stopping -> stopped`.
@@ -79,6 +79,12 @@ export interface HealthSource {
   onChange(listener: () => void): () => void;
   /** Reports an event through the Chief's event handler / stream. */
   report(event: ChiefEvent): void;
+  /**
+   * Calls `listener` synchronously with every event the Chief publishes (nested Chiefs' too)
+   * until the returned function is called; the listener must be cheap and must not throw.
+   * Optional: a fake source may leave it out.
+   */
+  onEvent?(listener: EventHandler): () => void;
 }
 
 /** What a Chief lends {@link chiefHealthSource}. */
@@ -91,6 +97,7 @@ export interface HealthView {
   counters(name: string): WorkerCounters | undefined;
   onChange(listener: () => void): () => void;
   publish(event: ChiefEvent): void;
+  onEvent?(listener: EventHandler): () => void;
 }
 
 /** A Chief's {@link HealthSource}: before and between runs it is idle, not live, not ready, with zero counters. */
@@ -107,5 +114,6 @@ export function chiefHealthSource(view: HealthView): HealthSource {
     },
     onChange: (listener) => view.onChange(listener),
     report: (event) => view.publish(event),
+    ...(view.onEvent ? { onEvent: view.onEvent } : {}),
   };
 }

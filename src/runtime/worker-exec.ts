@@ -1,3 +1,4 @@
+import type { InspectionEvent, Observer } from 'xstate';
 import type { WorkerExec } from '../machines/worker.js';
 import type { EventHandler } from './events.js';
 import type { Worker, WorkerContext } from './worker.js';
@@ -5,9 +6,16 @@ import type { Worker, WorkerContext } from './worker.js';
 /** Where a nested Chief finds its parent's event sink on the context it runs with. */
 export const PARENT_EVENTS: unique symbol = Symbol.for('uwe.parentEvents');
 
-/** A context that may carry the parent Chief's event sink. */
+/** Where a nested Chief finds the inspection observer of its parent's tree. */
+export const PARENT_INSPECT: unique symbol = Symbol.for('uwe.parentInspect');
+
+/** A parent's inspection observer, as handed down to nested Chiefs. */
+export type ParentInspect = Observer<InspectionEvent>;
+
+/** A context that may carry the parent Chief's event sink and inspection observer. */
 export interface ChiefWorkerContext extends WorkerContext {
   readonly [PARENT_EVENTS]?: EventHandler;
+  readonly [PARENT_INSPECT]?: ParentInspect;
 }
 
 /**
@@ -19,6 +27,7 @@ export function createWorkerContext(
   signal: AbortSignal,
   values: Readonly<Record<string, unknown>>,
   parentEvents?: EventHandler,
+  parentInspect?: ParentInspect,
 ): ChiefWorkerContext {
   let done: Promise<void> | undefined;
   const ctx = {
@@ -33,6 +42,7 @@ export function createWorkerContext(
     },
   };
   if (parentEvents) Object.defineProperty(ctx, PARENT_EVENTS, { value: parentEvents });
+  if (parentInspect) Object.defineProperty(ctx, PARENT_INSPECT, { value: parentInspect });
   return ctx;
 }
 
@@ -46,10 +56,11 @@ export function toExec(
   worker: Worker,
   values: () => Readonly<Record<string, unknown>>,
   parentEvents?: () => EventHandler | undefined,
+  parentInspect?: () => ParentInspect | undefined,
 ): WorkerExec {
   return typeof worker.init === 'function'
-    ? new ExecWithInit(name, worker, values, parentEvents)
-    : new Exec(name, worker, values, parentEvents);
+    ? new ExecWithInit(name, worker, values, parentEvents, parentInspect)
+    : new Exec(name, worker, values, parentEvents, parentInspect);
 }
 
 class Exec implements WorkerExec {
@@ -58,10 +69,11 @@ class Exec implements WorkerExec {
     readonly worker: Worker,
     readonly values: () => Readonly<Record<string, unknown>>,
     readonly parentEvents: (() => EventHandler | undefined) | undefined,
+    readonly parentInspect: (() => ParentInspect | undefined) | undefined,
   ) {}
 
   run(signal: AbortSignal): unknown {
-    return this.worker.run(createWorkerContext(this.name, signal, this.values(), this.parentEvents?.()));
+    return this.worker.run(createWorkerContext(this.name, signal, this.values(), this.parentEvents?.(), this.parentInspect?.()));
   }
 }
 

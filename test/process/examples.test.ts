@@ -16,8 +16,32 @@ afterEach(async () => {
 });
 
 describe('examples as real processes', () => {
+  it('dummy (npm run demo): prints the inspector URL at start, runs the ticker, a flaky worker that crashes and restarts with backoff, and a nested Chief', async () => {
+    const child = run('examples/dummy.ts', {
+      TICK_MS: '100',
+      INSPECT_PORT: '0',
+      HEALTH_PORT: '0',
+      APP_NAME: `demo-${process.pid}`,
+      CRASH_EVERY_MS: '0',
+      CRASH_BACKOFF_MS: '100',
+    });
+    await child.waitFor('inspector: http://127.0.0.1:');
+    await child.waitFor('[ingest/writer] worker state changed to Run');
+    await child.waitFor('[flaky] worker state changed to Run');
+    process.kill(child.process.pid!, 'SIGUSR2');
+    await child.waitFor('[flaky] restarting worker (attempt 1)');
+    process.kill(child.process.pid!, 'SIGTERM');
+    const { code } = await child.exited;
+    expect(code).toBe(0);
+    expect(child.stdout.indexOf('inspector: http')).toBeLessThan(child.stdout.indexOf('chief starting'));
+    expect(child.stderr).toMatch(/ERROR \[flaky\] worker crashed error=flaky: simulated crash #1/);
+    expect(child.stderr).toMatch(/WARN  \[flaky\] worker will restart in \d+ ms \(attempt 1\)/);
+    expect(child.stdout).toContain('inspector closed');
+    expect(child.stdout).toContain('stopped: graceful=true');
+  });
+
   it('dummy: ticks, and on SIGTERM says goodbye and exits 0 promptly', async () => {
-    const child = run('examples/dummy.ts', { TICK_MS: '100' });
+    const child = run('examples/dummy.ts', { TICK_MS: '100', INSPECT_PORT: '0' });
     await child.waitFor('dummy: tick 2');
     process.kill(child.process.pid!, 'SIGTERM');
     const { code, ms } = await child.exited;
@@ -30,7 +54,7 @@ describe('examples as real processes', () => {
   });
 
   it('dummy: SIGINT works the same', async () => {
-    const child = run('examples/dummy.ts', { TICK_MS: '100' });
+    const child = run('examples/dummy.ts', { TICK_MS: '100', INSPECT_PORT: '0' });
     await child.waitFor('dummy: tick 1');
     const ms = await child.kill('SIGINT');
     expect((await child.exited).code).toBe(0);

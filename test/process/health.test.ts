@@ -12,7 +12,7 @@ beforeAll(ensureBuilt, 120_000);
 
 let seq = 0;
 function demo(name = `demo-${process.pid}-${++seq}`, env: Record<string, string> = {}) {
-  const child = new Child('examples/dummy.ts', { APP_NAME: name, HEALTH_PORT: '0', TICK_MS: '200', ...env });
+  const child = new Child('examples/dummy.ts', { APP_NAME: name, HEALTH_PORT: '0', INSPECT_PORT: '0', CRASH_EVERY_MS: '0', TICK_MS: '200', ...env });
   children.push(child);
   const socket = `/tmp/_uwe_${name}.socket`;
   // Only the first instance owns the file; a second one refused to start and must not remove it.
@@ -36,14 +36,14 @@ describe('uwe check and HTTP probes against the running demo', () => {
     expect(details.code).toBe(0);
     expect(JSON.parse(details.stdout)).toEqual({
       app: { name, version: '0.1.0', build: 'dev', tag: 'demo' },
-      workers: { dummy: 'Run' },
+      workers: { dummy: 'Run', flaky: 'Run', ingest: 'Run' },
     });
     const missing = await uwe('check', '--app', name, '--workers', 'dummy,ghost');
     expect(missing.code).toBe(7);
     expect(missing.stderr).toContain('ghost is not active');
 
     const reply = await createSocketClient(socket).send({ action: 'status', args: null });
-    expect(parseStateInfo(reply.data).workers).toEqual({ dummy: 'Run' });
+    expect(parseStateInfo(reply.data).workers).toEqual({ dummy: 'Run', flaky: 'Run', ingest: 'Run' });
 
     child.process.kill('SIGTERM');
     expect((await child.exited).code).toBe(0);
@@ -71,7 +71,7 @@ describe('uwe check and HTTP probes against the running demo', () => {
     expect((await fetch(`${base}/livez`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toContain('uwe_workers{state="Run"} 1');
+    expect(metrics).toContain('uwe_workers{state="Run"} 3');
     child.process.kill('SIGTERM');
     await child.waitFor('stop requested');
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
