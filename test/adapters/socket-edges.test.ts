@@ -105,7 +105,12 @@ describe('uwe --version', () => {
       mkdirSync(pkg, { recursive: true });
       cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
       cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
-      symlinkSync(join(ROOT, 'node_modules', 'commander'), join(project, 'node_modules', 'commander'));
+      const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+      for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+        const at = join(project, 'node_modules', dependency);
+        mkdirSync(join(at, '..'), { recursive: true });
+        symlinkSync(join(ROOT, 'node_modules', dependency), at);
+      }
       mkdirSync(join(project, 'node_modules', '.bin'));
       symlinkSync('../uwe/dist/bin/uwe.js', join(project, 'node_modules', '.bin', 'uwe'));
       for (const bin of ['node_modules/.bin/uwe', 'node_modules/uwe/dist/bin/uwe.cjs']) {
