@@ -4,8 +4,9 @@
  *
  *   node --expose-gc --import tsx bench/run.ts [--out report.md]
  *
- * Lifecycle (bench/lifecycle.ts) and inspection overhead (bench/inspect.ts) always; the service socket benchmark when bench/socket.ts
- * exists and exports `runSocketBench`, else a note says it was skipped.
+ * Lifecycle (bench/lifecycle.ts) and inspection overhead (bench/inspect.ts) always; the service
+ * socket benchmark when bench/socket.ts exists and exports `runSocketBench`, the mailbox benchmark
+ * (bench/mailbox.ts, `runMailboxBench`) likewise; else a note says it was skipped.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -30,6 +31,7 @@ async function main(args: string[]): Promise<void> {
     { name: 'lifecycle', run: () => runLifecycleBench() },
     { name: 'inspect', run: () => runInspectBench() },
     { name: 'socket', run: await optionalBench('socket.ts', 'runSocketBench') },
+    { name: 'mailbox', run: await optionalBench('mailbox.ts', 'runMailboxBench') },
   ];
   // Last, as it is the longest: 3 x 32 s (`--short`: 3 x 7 s, `--soak-seconds N`).
   benches.push({ name: 'soak', run: () => runSoakBench(soakOptionsFrom(args)) });

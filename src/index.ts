@@ -25,6 +25,22 @@ export {
   toError,
 } from './runtime/events.js';
 export type { ChiefEvent, ChiefEventType, EventFields, EventHandler, EventLevel } from './runtime/events.js';
+export {
+  MailboxBus,
+  WorkerMailbox,
+  DEFAULT_ASK_TIMEOUT_MS,
+  cloneBroker,
+  DEFAULT_MAILBOX_CAPACITY,
+  DEFAULT_MAILBOX_OVERFLOW,
+  MailboxFullError,
+  MailboxClosedError,
+  MailboxDisabledError,
+  AskTimeoutError,
+  AskDroppedError,
+  MailboxReplyError,
+  MailboxBrokerError,
+} from './runtime/mailbox/index.js';
+export type { AskOptions, MailboxMessage, MailboxBroker, BrokerMessage, MailboxOverflow, MailboxCounters } from './runtime/mailbox/index.js';
 export { signalLocker } from './runtime/signal-locker.js';
 export type { Locker } from './runtime/signal-locker.js';
 export type { AppInfo, StateInfo, ChiefPhase, HealthSource, WorkerCounters } from './runtime/health-source.js';

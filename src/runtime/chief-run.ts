@@ -9,6 +9,7 @@ import { validateDependencies } from './dependencies.js';
 import { NoWorkersError } from './errors.js';
 import { createEvent, type ChiefEvent, type EventLevel } from './events.js';
 import type { ChiefPhase, WorkerCounters } from './health-source.js';
+import type { MailboxRouter } from './mailbox/router.js';
 import { reportEvents, type PendingRestarts } from './report-events.js';
 import type { RunWaiters } from './run-waiters.js';
 
@@ -33,6 +34,8 @@ export interface ChiefRunHost {
   notifyChange(): void;
   /** A worker was removed at run time: the Chief forgets it. */
   forget(name: string): void;
+  /** The messaging plane; its mailboxes open and close as the workers' reports say. */
+  readonly mailboxes: MailboxRouter;
   /** The tree's inspection observer, if any: given to the Chief's actor, whose system its workers join. */
   readonly inspect?: Observer<InspectionEvent> | undefined;
 }
@@ -81,6 +84,7 @@ export class ChiefRun {
       validateDependencies(host.specs);
       const started = await this.#startAttachments();
       const actor = this.#createActor();
+      host.mailboxes.beginRun({ settled: (name) => this.#settled(name), clock: host.options.clock });
       const finished = new Promise<void>((resolve, reject) => {
         actor.subscribe({
           next: (snapshot) => {
@@ -117,6 +121,7 @@ export class ChiefRun {
       return result;
     } finally {
       this.#finished = true;
+      host.mailboxes.endRun();
       if (this.#stopDelay !== undefined) clearTimeout(this.#stopDelay);
     }
   }
@@ -157,6 +162,7 @@ export class ChiefRun {
   /** Asks for a fresh incarnation; returns the generation the caller should wait for. */
   restart(name: string): number {
     const gen = this.#actor?.getSnapshot().context.registry.entries.get(name)?.gen ?? 0;
+    this.#host.mailboxes.keep([name]);
     this.#actor?.send({ type: 'RESTART_WORKER', name });
     return gen + 1;
   }
@@ -195,6 +201,10 @@ export class ChiefRun {
   counters(name: string): WorkerCounters {
     const entry = this.#actor?.getSnapshot().context.registry.entries.get(name);
     return { restarts: entry?.restarts ?? 0, failures: entry?.failures ?? 0 };
+  }
+
+  #settled(name: string): boolean {
+    return this.#actor?.getSnapshot().context.registry.entries.get(name)?.settled ?? false;
   }
 
   #createActor(): Actor<typeof chiefMachine> {
@@ -253,6 +263,7 @@ export class ChiefRun {
   async #finish(result: RunResult, attachments: ChiefAttachment[]): Promise<void> {
     const host = this.#host;
     const states = this.states() ?? {};
+    host.mailboxes.endRun();
     host.waiters.onStopped((name) => states[name] ?? WorkerState.NotExists);
     for (const event of outcomeEvents(result, host.options.forceStopTimeoutMs)) host.publish(event);
     if (host.hooks.shutdown) {
@@ -290,6 +301,8 @@ export class ChiefRun {
       return;
     }
     if (emitted.type === 'removed') host.forget(emitted.name);
+    if (emitted.type === 'removed') host.mailboxes.forget(emitted.name);
+    if (emitted.type === 'group-restart') host.mailboxes.keep(emitted.members);
     host.publish(noticeEvent(emitted, host.options.strategy));
     if (emitted.type === 'removed') {
       host.waiters.onRemoved(emitted.name);
@@ -299,6 +312,7 @@ export class ChiefRun {
 
   #onReports(reports: WorkerReport[], previous: WorkerState[]): void {
     const host = this.#host;
+    host.mailboxes.onReports(reports);
     const listening = host.listening();
     for (let i = 0; i < reports.length; i++) {
       const report = reports[i];

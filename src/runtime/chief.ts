@@ -9,6 +9,7 @@ import { EventHub } from './event-hub.js';
 import { createEvent, type ChiefEvent, type EventHandler } from './events.js';
 import { chiefHealthSource, type HealthSource } from './health-source.js';
 import { runNested } from './nested-run.js';
+import { ChiefMailboxes, mailboxRouter, withMailboxCounters } from './mailbox/chief-mailboxes.js';
 import { exitAfterStop } from './process-exit.js';
 import { RunWaiters } from './run-waiters.js';
 import { runLocker, type Locker } from './signal-locker.js';
@@ -34,10 +35,10 @@ export type { ChiefAttachment, ChiefOptions, Clock, InspectionObserver, RunResul
  * const result = await chief.run();   // resolves after SIGTERM/SIGINT and the shutdown
  * ```
  */
-export class Chief implements Worker {
+export class Chief extends ChiefMailboxes implements Worker {
   readonly #options: ResolvedChiefOptions;
   readonly #specs = new WorkerSpecs(
-    (name, worker) => toExec(name, worker, this.#workerValues, this.#workerParentEvents, this.#workerInspect),
+    (name, worker) => toExec(name, worker, this.#workerValues, this.#workerParentEvents, this.#workerInspect, mailboxRouter(this)),
     // A nested Chief needs its own force-stop time to stop its tree; the usual 5 s worker stop
     // timeout would abandon it half-way, so unless told otherwise it gets that time and a second.
     (worker) => (worker instanceof Chief ? worker.#options.forceStopTimeoutMs + 1_000 : undefined),
@@ -63,6 +64,7 @@ export class Chief implements Worker {
   readonly #workerInspect = (): ParentInspect | undefined => this.#inspect ?? this.#inheritedInspect;
 
   constructor(options: ChiefOptions = {}) {
+    super(() => ({ specs: this.#specs.map, publish: this.#publish, listening: () => this.#hub.listening }));
     this.#options = resolveChiefOptions(options);
     this.#hub = new EventHub(this.#options.eventBufferSize);
     this.#inspect = guardObserver(this.#options.inspect, this.#publish);
@@ -309,7 +311,7 @@ export class Chief implements Worker {
    * ```
    */
   healthSource(): HealthSource {
-    return chiefHealthSource({
+    return withMailboxCounters(mailboxRouter(this), chiefHealthSource({
       states: () => this.getWorkersStates(),
       phase: () => this.#run?.phase,
       isLive: () => this.#run?.isLive(),
@@ -319,7 +321,7 @@ export class Chief implements Worker {
       onChange: (listener) => this.#changeListeners.add(listener),
       publish: this.#publish,
       onEvent: (listener) => this.#hub.addSink(listener),
-    });
+    }));
   }
 
   /**
@@ -392,6 +394,7 @@ export class Chief implements Worker {
       publish: this.#publish,
       notifyChange: () => this.#changeListeners.notify(this.#publish),
       forget: (name) => this.#specs.forget(name),
+      mailboxes: mailboxRouter(this),
       inspect: this.#workerInspect(),
     };
   }

@@ -1,5 +1,6 @@
 import type { WorkerState } from '../machines/worker-state.js';
 import type { ChiefEvent, EventHandler } from './events.js';
+import type { MailboxCounters } from './mailbox/router.js';
 
 /**
  * Where a Chief is in its own life: `idle -> starting -> running -> stopping -> stopped`.
@@ -75,6 +76,8 @@ export interface HealthSource {
   isReady(): boolean;
   /** Restart and failure counters per worker. */
   getCounters(): Record<string, WorkerCounters>;
+  /** Depth, delivered and dropped counts of every worker mailbox in use (counts, never messages). */
+  getMailboxCounters?(): Record<string, MailboxCounters>;
   /** Calls `listener` after any change of a worker state or of the phase; returns an unsubscribe. */
   onChange(listener: () => void): () => void;
   /** Reports an event through the Chief's event handler / stream. */

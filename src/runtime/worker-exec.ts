@@ -1,6 +1,9 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { WorkerExec } from '../machines/worker.js';
 import type { EventHandler } from './events.js';
+import { detachedRouter } from './mailbox/detached-router.js';
+import type { MailboxRouter } from './mailbox/router.js';
+import { WorkerMailbox } from './mailbox/worker-mailbox.js';
 import type { Worker, WorkerContext } from './worker.js';
 
 /** Where a nested Chief finds its parent's event sink on the context it runs with. */
@@ -28,12 +31,14 @@ export function createWorkerContext(
   values: Readonly<Record<string, unknown>>,
   parentEvents?: EventHandler,
   parentInspect?: ParentInspect,
+  mailboxes: MailboxRouter = detachedRouter(),
 ): ChiefWorkerContext {
   let done: Promise<void> | undefined;
   const ctx = {
     name,
     signal,
     values,
+    mailbox: new WorkerMailbox(mailboxes, name, signal),
     get done(): Promise<void> {
       done ??= signal.aborted
         ? Promise.resolve()
@@ -57,10 +62,11 @@ export function toExec(
   values: () => Readonly<Record<string, unknown>>,
   parentEvents?: () => EventHandler | undefined,
   parentInspect?: () => ParentInspect | undefined,
+  mailboxes?: MailboxRouter,
 ): WorkerExec {
   return typeof worker.init === 'function'
-    ? new ExecWithInit(name, worker, values, parentEvents, parentInspect)
-    : new Exec(name, worker, values, parentEvents, parentInspect);
+    ? new ExecWithInit(name, worker, values, parentEvents, parentInspect, mailboxes)
+    : new Exec(name, worker, values, parentEvents, parentInspect, mailboxes);
 }
 
 class Exec implements WorkerExec {
@@ -70,10 +76,13 @@ class Exec implements WorkerExec {
     readonly values: () => Readonly<Record<string, unknown>>,
     readonly parentEvents: (() => EventHandler | undefined) | undefined,
     readonly parentInspect: (() => ParentInspect | undefined) | undefined,
+    readonly mailboxes?: MailboxRouter,
   ) {}
 
   run(signal: AbortSignal): unknown {
-    return this.worker.run(createWorkerContext(this.name, signal, this.values(), this.parentEvents?.(), this.parentInspect?.()));
+    return this.worker.run(
+      createWorkerContext(this.name, signal, this.values(), this.parentEvents?.(), this.parentInspect?.(), this.mailboxes),
+    );
   }
 }
 

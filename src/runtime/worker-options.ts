@@ -2,6 +2,7 @@ import { DEFAULT_BACKOFF, resolveBackoff, type BackoffOptions } from '../machine
 import { Restart, isValidPolicy, type RestartPolicy } from '../machines/restart.js';
 import type { WorkerPolicy } from '../machines/worker.js';
 import { InvalidArgumentError } from './errors.js';
+import { resolveMailboxSettings, type MailboxOverflow, type MailboxSettings } from './mailbox/options.js';
 
 /**
  * Default time a worker gets to finish `run` after it is asked to stop.
@@ -48,6 +49,10 @@ export interface WorkerOptions {
   dependsOn?: string[];
   /** The worker may be down without making the application not ready (`/readyz`). @default false */
   optional?: boolean;
+  /** Messages the worker's mailbox holds before `mailboxOverflow` applies. @default 1_024 */
+  mailboxCapacity?: number;
+  /** What a full mailbox does with one more message. @default 'reject' */
+  mailboxOverflow?: MailboxOverflow;
 }
 
 /**
@@ -81,6 +86,7 @@ export interface ResolvedWorkerOptions {
   policy: WorkerPolicy;
   dependsOn: string[];
   optional: boolean;
+  mailbox: MailboxSettings;
 }
 
 /** Validates `options` and fills in the defaults; throws {@link InvalidArgumentError}. */
@@ -118,6 +124,7 @@ export function resolveWorkerOptions(name: string, options: WorkerOptions = {}):
     policy: isDefault ? DEFAULT_POLICY : { restart, backoff, maxRestarts, withinMs, stopTimeoutMs },
     dependsOn: dependsOn.length === 0 ? NO_DEPENDENCIES : [...dependsOn],
     optional: options.optional ?? DEFAULT_WORKER_OPTIONS.optional,
+    mailbox: resolveMailboxSettings(name, options.mailboxCapacity, options.mailboxOverflow),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { WorkerMailbox } from './mailbox/worker-mailbox.js';
+
 /**
  * What a worker receives when it runs; uwe's `Context`.
  *
@@ -22,6 +24,8 @@ export interface WorkerContext {
   readonly done: Promise<void>;
   /** The values given to `chief.setContext(values)`. */
   readonly values: Readonly<Record<string, unknown>>;
+  /** Messages to and from the other workers of the Chief (see the README's "Mailbox"). */
+  readonly mailbox: WorkerMailbox;
 }
 
 /**

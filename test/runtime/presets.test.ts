@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Chief, job, Restart, stdLogEventHandler, workerFunc, createEvent, formatEvent, errorEvent, isError, isFatal, setField, setWorker, toError } from 'uwe';
+import { createWorkerContext } from '../../src/runtime/worker-exec.js';
 import { deferred } from '../support/flush.js';
 import { EventRecorder } from '../support/recorder.js';
 
@@ -10,7 +11,7 @@ describe('presets', () => {
       const calls: number[] = [];
       const controller = new AbortController();
       const worker = job(1_000, () => void calls.push(Date.now()));
-      const ctx = { name: 'j', signal: controller.signal, done: new Promise<void>(() => {}), values: {} };
+      const ctx = createWorkerContext('j', controller.signal, {});
       const running = worker.run(ctx);
       await vi.advanceTimersByTimeAsync(3_500);
       expect(calls).toHaveLength(4);
@@ -23,7 +24,7 @@ describe('presets', () => {
   });
 
   it('a job whose action returns an Error exits with it; one that throws crashes', async () => {
-    const ctx = { name: 'j', signal: new AbortController().signal, done: new Promise<void>(() => {}), values: {} };
+    const ctx = createWorkerContext('j', new AbortController().signal, {});
     await expect(job(10, () => new Error('e')).run(ctx)).resolves.toBeInstanceOf(Error);
     await expect(job(10, () => { throw new Error('t'); }).run(ctx)).rejects.toThrow('t');
     expect(() => job(0, () => {})).toThrow(TypeError);

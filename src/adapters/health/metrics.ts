@@ -26,10 +26,30 @@ export function escapeLabelValue(value: string): string {
   return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 }
 
+/** Counts of the workers' mailboxes (never their messages), for the mailboxes in use. */
+function mailboxLines(source: HealthSource): string[] {
+  const boxes = source.getMailboxCounters?.() ?? {};
+  const names = Object.keys(boxes).sort(compareGoKeys);
+  if (names.length === 0) return [];
+  const series = (metric: string, help: string, type: string, value: (n: string) => number) => [
+    `# HELP ${metric} ${help}`,
+    `# TYPE ${metric} ${type}`,
+    ...names.map((n) => `${metric}{worker="${escapeLabelValue(n)}"} ${value(n)}`),
+  ];
+  return [
+    ...series('uwe_mailbox_depth', 'Messages waiting in each worker mailbox.', 'gauge', (n) => boxes[n].depth),
+    ...series('uwe_mailbox_delivered_total', 'Messages handed to each worker.', 'counter', (n) => boxes[n].delivered),
+    ...series('uwe_mailbox_dropped_total', 'Messages lost by each worker mailbox (overflow, or sent after it stopped).', 'counter', (n) => boxes[n].dropped),
+    ...series('uwe_mailbox_rejected_total', 'Sends refused by each full mailbox with the reject policy.', 'counter', (n) => boxes[n].rejected),
+  ];
+}
+
 /**
  * The source's metrics in Prometheus text format: `uwe_workers{state}` (a gauge of workers per
  * state, every state listed even at 0), and the counters `uwe_worker_restarts_total{worker}`
- * and `uwe_worker_failures_total{worker}`, workers sorted by name.
+ * and `uwe_worker_failures_total{worker}`, workers sorted by name; for the mailboxes in use,
+ * `uwe_mailbox_depth`, `uwe_mailbox_delivered_total`, `uwe_mailbox_dropped_total` and
+ * `uwe_mailbox_rejected_total` per worker.
  *
  * @example
  * ```ts
@@ -57,6 +77,7 @@ export function renderMetrics(source: HealthSource): string {
     '# HELP uwe_worker_failures_total Failures of each worker since the chief started.',
     '# TYPE uwe_worker_failures_total counter',
     ...workers.map((w) => `uwe_worker_failures_total{worker="${escapeLabelValue(w)}"} ${counters[w]?.failures ?? 0}`),
+    ...mailboxLines(source),
   ];
   return `${lines.join('\n')}\n`;
 }
