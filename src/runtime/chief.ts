@@ -86,13 +86,11 @@ export class Chief extends ChiefMailboxes implements Worker {
   }
 
   /**
-   * Registers several workers at once, in order; uwe's `AddWorkers`. Takes a record, a `Map` or
-   * `[name, worker]` pairs; if one is refused, none is added (and the error is thrown).
+   * Registers workers in order (a record, a `Map` or pairs), all or none; uwe's `AddWorkers`.
    *
    * @example
    * ```ts
-   * chief.addWorkers({ api: apiWorker, jobs: jobWorker });
-   * chief.addWorkers(new Map([['__proto__', protoWorker]])); // a Map holds any name
+   * chief.addWorkers(new Map([['api', apiWorker], ['__proto__', protoWorker]])); // any name
    * ```
    */
   addWorkers(workers: WorkerEntries, options?: WorkerOptions): void {
