@@ -6,10 +6,27 @@ export default defineConfig({
     cli: 'src/cli.ts',
     testing: 'src/testing/index.ts',
     'adapters/inspector': 'src/adapters/inspector/index.ts',
+    'adapters/pino': 'src/adapters/pino/index.ts',
+    'adapters/winston': 'src/adapters/winston/index.ts',
+    'adapters/validation': 'src/adapters/validation/index.ts',
+    'adapters/otel': 'src/adapters/otel/index.ts',
     'bin/uwe': 'src/bin/uwe.ts',
   },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', cli: 'src/cli.ts', testing: 'src/testing/index.ts', 'adapters/inspector': 'src/adapters/inspector/index.ts' } },
+  dts: {
+    entry: {
+      index: 'src/index.ts',
+      cli: 'src/cli.ts',
+      testing: 'src/testing/index.ts',
+      'adapters/inspector': 'src/adapters/inspector/index.ts',
+      'adapters/pino': 'src/adapters/pino/index.ts',
+      'adapters/winston': 'src/adapters/winston/index.ts',
+      'adapters/validation': 'src/adapters/validation/index.ts',
+      'adapters/otel': 'src/adapters/otel/index.ts',
+    },
+    // Types only and tiny: inlined, so users need not install it to compile against the rule.
+    resolve: ['@standard-schema/spec'],
+  },
   // uwe/testing uses the core through the package itself: one Chief class, one UweError.
   external: ['uwe'],
   target: 'node20',

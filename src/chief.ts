@@ -6,6 +6,7 @@ import { serviceSocketAttachment, type ServiceSocketOptions } from './adapters/s
 import { assertDuration } from './runtime/chief-options.js';
 import { Chief as SupervisorChief } from './runtime/chief.js';
 import { InvalidArgumentError } from './runtime/errors.js';
+import type { EventHandler } from './runtime/events.js';
 import type { AppInfo } from './runtime/health-source.js';
 import type { RunResult } from './runtime/chief-options.js';
 import type { WorkerContext } from './runtime/worker.js';
@@ -37,6 +38,20 @@ function assertAppInfo(method: string, app: unknown): asserts app is AppInfo {
 export class Chief extends SupervisorChief {
   #app: AppInfo = { name: 'uwe', version: '', build: '', tag: '' };
   #inspector: InspectorHandle | undefined;
+
+  /**
+   * Adds a callback that receives every event beside the one set by `setEventHandler`, for
+   * instrumentation that must not take the user's handler; returns the unsubscribe. A listener
+   * that throws becomes a `callback.failed` event for the others; it never stops the Chief.
+   *
+   * @example
+   * ```ts
+   * const off = chief.addEventListener((e) => e.type === 'worker.crashed' && crashes.add(1));
+   * ```
+   */
+  addEventListener(listener: EventHandler): () => void {
+    return this.healthSource().onEvent!(listener);
+  }
 
   /**
    * Serves uwe's service socket (`status`, `ping` and the given actions) while the Chief runs;

@@ -4,7 +4,8 @@ import type { WorkerState } from './worker-state.js';
 
 /** How the machine starts the user's code; the runtime builds it from a `Worker`. */
 export interface WorkerExec {
-  init?: () => void | Promise<void>;
+  /** Starts `init`; `signal` aborts when the worker is told to stop (or its init timed out). */
+  init?: (signal: AbortSignal) => void | Promise<void>;
   /** Starts `run`; the returned value or promise settles as the run ends. */
   run: (signal: AbortSignal) => unknown;
 }
@@ -17,12 +18,16 @@ export interface WorkerPolicy {
   maxRestarts: number;
   withinMs: number;
   stopTimeoutMs: number;
+  /** A longer `init` fails with kind `init-timeout`; undefined: no limit. */
+  initTimeoutMs?: number | undefined;
 }
 
 /** What a failure was. */
 export interface WorkerFailure {
   kind: FailureKind;
   error?: unknown;
+  /** `stop-timeout`: what did not settle, `init` or `run`. */
+  phase?: 'init' | 'run';
 }
 
 /**
@@ -114,6 +119,8 @@ export type WorkerMachineEvent =
   | { type: 'GIVE_UP'; limit?: RestartLimit }
   | { type: 'INIT_DONE'; runId: number }
   | { type: 'INIT_FAILED'; runId: number; error: unknown }
+  /** The worker's own delayed event: its init took longer than `initTimeoutMs`. */
+  | { type: 'INIT_TIMEOUT'; runId: number }
   | { type: 'RUN_DONE'; runId: number }
   | { type: 'RUN_ERROR'; runId: number; error: Error }
   | { type: 'RUN_CRASH'; runId: number; error: unknown };

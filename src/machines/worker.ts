@@ -1,9 +1,10 @@
-import { and, assign, not, setup } from 'xstate';
+import { and, assign, cancel, enqueueActions, not, setup } from 'xstate';
 import { backoffDelay } from './backoff.js';
 import { policyRestarts, policyStopsApp, type FailureKind } from './restart.js';
 import { detachStack } from './detach-stack.js';
 import { hasSentinel } from './sentinel-errors.js';
 import { timerMs } from './timer-ms.js';
+import { STOP_REASON, deliver } from './worker-delivery.js';
 import { countWithin, withRestartAt } from './restart-window.js';
 import { needsReinit, reportActions } from './worker-reports.js';
 import type {
@@ -29,9 +30,9 @@ export type {
 } from './worker-context.js';
 
 /*
- *  (*) -> New -> Initialized{starting | initializing -> ready} -> Run{running, stopping} -> Stopped
- *                     |                               |        |
- *                     +------------- Failed <---------+--------+
+ *  (*) -> New -> Initialized{starting | initializing -> ready; stopping} -> Run{running, stopping} -> Stopped
+ *                     |                                                  |        |
+ *                     +------------- Failed <----------------------------+--------+
  *                                      |  deciding -> backoff -> (Initialized | Run)
  *                                      |           -> awaiting (the Chief restarts the group)
  *                                      |           -> dead | escalated
@@ -42,13 +43,17 @@ export type {
  * settlement carries the runId it belongs to, so a late answer of an abandoned run is ignored.
  */
 
-/** One reason object shared by every stop: a DOMException per abort costs time and memory. */
-const STOP_REASON: unknown =
-  typeof DOMException === 'function'
-    ? new DOMException('The worker was asked to stop.', 'AbortError')
-    : Object.assign(new Error('The worker was asked to stop.'), { name: 'AbortError' });
-
 type SettleEvent = Extract<WorkerMachineEvent, { runId: number }>;
+
+/** The id of the delayed INIT_TIMEOUT event, so leaving init cancels it. */
+const INIT_TIMER = 'initTimeout';
+
+const scheduleInitTimeout = enqueueActions<WorkerMachineContext, WorkerMachineEvent, undefined, WorkerMachineEvent, never, never, never, never, never>(
+  ({ context, enqueue }) => {
+    const ms = context.policy.initTimeoutMs;
+    if (ms !== undefined) enqueue.raise({ type: 'INIT_TIMEOUT', runId: context.runId }, { id: INIT_TIMER, delay: timerMs(ms) });
+  },
+);
 
 function currentRun({ context, event }: { context: WorkerMachineContext; event: WorkerMachineEvent }): boolean {
   return (event as SettleEvent).runId === context.runId;
@@ -62,6 +67,13 @@ const initFailed = {
   guard: 'currentRun',
   target: '#worker.Failed',
   actions: { type: 'recordFailure', params: { kind: 'init' } },
+} as const;
+
+/** An init past its `initTimeoutMs`, while it runs. */
+const initTimedOut = {
+  guard: 'currentRun',
+  target: '#worker.Failed',
+  actions: ['abortRun', { type: 'recordFailure', params: { kind: 'init-timeout' } }],
 } as const;
 
 /**
@@ -109,11 +121,16 @@ export const workerMachine = setup({
     },
   },
   actions: {
+    // Only a worker with initTimeoutMs schedules a timer (each pending delay costs every stopping
+    // actor a walk); it is XState's delayed event, on the actor's clock, cancelled on exit.
+    scheduleInitTimeout,
+    cancelInitTimeout: cancel(INIT_TIMER),
     startInit: ({ context, self }) => {
       const runId = context.runId;
+      const signal = context.controller!.signal;
       let pending: Promise<void>;
       try {
-        pending = Promise.resolve(context.exec.init?.());
+        pending = Promise.resolve(context.exec.init?.(signal));
       } catch (error) {
         pending = Promise.reject(error);
       }
@@ -141,7 +158,8 @@ export const workerMachine = setup({
       );
     },
     abortRun: ({ context }) => context.controller?.abort(STOP_REASON),
-    nextRun: assign({ runId: ({ context }) => context.runId + 1 }),
+    // An init gets its own signal, as a run does: a stop or an init timeout aborts it.
+    nextInit: assign(({ context }) => ({ runId: context.runId + 1, controller: new AbortController() })),
     recordFailure: assign({
       failure: ({ event }, params: { kind: FailureKind }) => ({ kind: params.kind, error: detachStack((event as { error?: unknown }).error) }),
     }),
@@ -187,37 +205,55 @@ export const workerMachine = setup({
       entry: 'reportNew',
       on: {
         START: [
-          { guard: 'hasInit', target: 'Initialized.starting', actions: 'nextRun' },
+          { guard: 'hasInit', target: 'Initialized.starting', actions: 'nextInit' },
           // Nothing to initialize: report Initialized (the lifecycle promises it) and run, in one
           // microstep instead of three.
           { target: 'Run', actions: 'reportInitialized' },
         ],
-        INIT: [{ guard: 'hasInit', target: 'Initialized.initializing', actions: 'nextRun' }, { target: 'Initialized.ready' }],
+        INIT: [{ guard: 'hasInit', target: 'Initialized.initializing', actions: 'nextInit' }, { target: 'Initialized.ready' }],
         STOP: 'Stopped',
         FAIL: { target: 'Failed', actions: { type: 'recordFailure', params: { kind: 'forced' } } },
       },
     },
     // Where init leads is the state it runs in: `starting` goes on to Run, `initializing` stops
-    // in `ready` until RUN (WorkerPool.initWorker).
+    // in `ready` until RUN (WorkerPool.initWorker). A STOP while init runs aborts its signal and
+    // waits for it in `stopping`, up to the stop timeout, exactly as for run.
     Initialized: {
       entry: 'reportInitialized',
       initial: 'ready',
       states: {
         initializing: {
-          entry: 'startInit',
-          on: { INIT_DONE: { guard: 'currentRun', target: 'ready' }, INIT_FAILED: initFailed },
+          entry: ['scheduleInitTimeout', 'startInit'],
+          exit: 'cancelInitTimeout',
+          on: { INIT_DONE: { guard: 'currentRun', target: 'ready' }, INIT_FAILED: initFailed, INIT_TIMEOUT: initTimedOut, STOP: 'stopping' },
         },
         starting: {
-          entry: 'startInit',
-          on: { INIT_DONE: { guard: 'currentRun', target: '#worker.Run' }, INIT_FAILED: initFailed },
+          entry: ['scheduleInitTimeout', 'startInit'],
+          exit: 'cancelInitTimeout',
+          on: { INIT_DONE: { guard: 'currentRun', target: '#worker.Run' }, INIT_FAILED: initFailed, INIT_TIMEOUT: initTimedOut, STOP: 'stopping' },
+        },
+        stopping: {
+          entry: 'abortRun',
+          after: {
+            stopTimeout: {
+              target: '#worker.Failed',
+              actions: assign({ failure: () => ({ kind: 'stop-timeout' as const, phase: 'init' as const }) }),
+            },
+          },
+          on: {
+            INIT_DONE: { guard: 'currentRun', target: '#worker.Stopped' },
+            INIT_FAILED: [
+              { guard: and(['currentRun', 'abortedByStop']), target: '#worker.Stopped' },
+              { guard: 'currentRun', target: '#worker.Failed.dead', actions: { type: 'recordFailure', params: { kind: 'init' } } },
+            ],
+          },
         },
         ready: {
-          on: { RUN: '#worker.Run', START: '#worker.Run' },
+          on: { RUN: '#worker.Run', START: '#worker.Run', STOP: '#worker.Stopped' },
         },
       },
       on: {
-        STOP: 'Stopped',
-        FAIL: { target: 'Failed', actions: { type: 'recordFailure', params: { kind: 'forced' } } },
+        FAIL: { target: 'Failed', actions: ['abortRun', { type: 'recordFailure', params: { kind: 'forced' } }] },
       },
     },
     Run: {
@@ -253,7 +289,7 @@ export const workerMachine = setup({
           after: {
             stopTimeout: {
               target: '#worker.Failed',
-              actions: assign({ failure: () => ({ kind: 'stop-timeout' }) }),
+              actions: assign({ failure: () => ({ kind: 'stop-timeout' as const, phase: 'run' as const }) }),
             },
           },
           on: {
@@ -324,7 +360,7 @@ export const workerMachine = setup({
           entry: ['recordRestart', 'reportBackoff'],
           after: {
             backoffDelay: [
-              { guard: 'reinit', target: '#worker.Initialized.starting', actions: 'nextRun' },
+              { guard: 'reinit', target: '#worker.Initialized.starting', actions: 'nextInit' },
               { target: '#worker.Run' },
             ],
           },
@@ -351,15 +387,5 @@ export const workerMachine = setup({
     },
   },
 });
-
-interface Deliverable {
-  send(event: WorkerMachineEvent): void;
-  getSnapshot(): { status: string };
-}
-
-/** A settlement may arrive after the actor was stopped from outside; sending then would warn. */
-function deliver(self: Deliverable, event: WorkerMachineEvent): void {
-  if (self.getSnapshot().status === 'active') self.send(event);
-}
 
 export type WorkerMachine = typeof workerMachine;

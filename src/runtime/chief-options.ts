@@ -2,6 +2,7 @@ import type { InspectionEvent, Observer } from 'xstate';
 import type { ChiefOutput, SupervisionStrategy } from '../machines/chief.js';
 import { DEFAULT_EVENT_BUFFER } from './event-hub.js';
 import { InvalidArgumentError } from './errors.js';
+import type { ProcessFault } from './process-errors.js';
 
 /**
  * uwe's `DefaultForceStopTimeout`: how long a stop may take in all before it is forced.
@@ -45,6 +46,13 @@ export interface ChiefOptions {
    * @default true
    */
   exitProcess?: boolean;
+  /**
+   * Catch `uncaughtException` and `unhandledRejection` while `run()` lasts: a `fatal`
+   * `process.fault` event with the error and stack, a graceful stop (bounded by the force-stop
+   * timeout), exit code 1. The handlers are removed when `run()` settles.
+   * @default true when the Chief owns the process (default signal locker and `exitProcess`), else false
+   */
+  handleProcessErrors?: boolean;
   /**
    * An XState v5 inspection observer (a function, or an observer object such as
    * `createInspector(...).inspect` of `@statelyai/inspect`) that sees the whole tree: the Chief's
@@ -90,7 +98,10 @@ export interface Clock {
  * process.exitCode = result.graceful ? 0 : 1;
  * ```
  */
-export type RunResult = ChiefOutput;
+export type RunResult = ChiefOutput & {
+  /** The process fault that stopped the Chief (see `handleProcessErrors`). */
+  fault?: ProcessFault;
+};
 
 /**
  * Something with its own lifetime inside `run()`: started before the workers, stopped after them.
@@ -109,7 +120,8 @@ export interface ChiefAttachment {
 }
 
 /** {@link ChiefOptions} with the defaults filled in. */
-export type ResolvedChiefOptions = Required<Omit<ChiefOptions, 'clock' | 'random' | 'inspect'>> & Pick<ChiefOptions, 'clock' | 'random' | 'inspect'>;
+export type ResolvedChiefOptions = Required<Omit<ChiefOptions, 'clock' | 'random' | 'handleProcessErrors' | 'inspect'>> &
+  Pick<ChiefOptions, 'clock' | 'random' | 'handleProcessErrors' | 'inspect'>;
 
 /** Validates the options and fills in every default, in one place. */
 export function resolveChiefOptions(options: ChiefOptions): ResolvedChiefOptions {
@@ -123,6 +135,7 @@ export function resolveChiefOptions(options: ChiefOptions): ResolvedChiefOptions
     exitProcess: options.exitProcess ?? true,
     clock: options.clock,
     random: options.random,
+    handleProcessErrors: options.handleProcessErrors,
     inspect: options.inspect,
   };
   if (!['one-for-one', 'one-for-all', 'rest-for-one'].includes(resolved.strategy)) {

@@ -10,9 +10,9 @@ import { createEvent, type ChiefEvent, type EventHandler } from './events.js';
 import { chiefHealthSource, type HealthSource } from './health-source.js';
 import { runNested } from './nested-run.js';
 import { ChiefMailboxes, mailboxRouter, withMailboxCounters } from './mailbox/chief-mailboxes.js';
-import { exitAfterStop } from './process-exit.js';
 import { RunWaiters } from './run-waiters.js';
-import { runLocker, type Locker } from './signal-locker.js';
+import type { Locker } from './signal-locker.js';
+import { runTopLevel } from './top-run.js';
 import type { Worker, WorkerContext } from './worker.js';
 import { guardObserver } from './inspection.js';
 import { PARENT_INSPECT, toExec, type ChiefWorkerContext, type ParentInspect } from './worker-exec.js';
@@ -72,6 +72,7 @@ export class Chief extends ChiefMailboxes implements Worker {
 
   /**
    * Registers a worker, to be started by `run()` in registration order; uwe's `AddWorker`.
+   * During a run it throws {@link ChiefStateError}; after one, it registers for the next `run()`.
    *
    * @example
    * ```ts
@@ -140,7 +141,7 @@ export class Chief extends ChiefMailboxes implements Worker {
   removeWorker(name: string): Promise<void> {
     if (!this.#specs.has(name)) return Promise.reject(new UnknownWorkerError(name));
     const run = this.#run;
-    if (!run?.active) {
+    if (!run?.active || run.phase === 'idle') {
       if (run && !run.finished) return Promise.reject(new ChiefStateError('the chief is starting'));
       this.#specs.forget(name);
       return Promise.resolve();
@@ -162,7 +163,7 @@ export class Chief extends ChiefMailboxes implements Worker {
   restartWorker(name: string): Promise<void> {
     if (!this.#specs.has(name)) return Promise.reject(new UnknownWorkerError(name));
     const run = this.#run;
-    if (!run?.active || run.phase === 'stopping') return Promise.reject(new ChiefStateError('the chief is not running'));
+    if (!run?.active || run.phase === 'stopping' || run.phase === 'idle') return Promise.reject(new ChiefStateError('the chief is not running'));
     // Reports reach the waiters a microtask later, so asking first and waiting next loses none.
     return this.#waiters.untilRun(name, run.restart(name));
   }
@@ -197,7 +198,7 @@ export class Chief extends ChiefMailboxes implements Worker {
 
   /**
    * Sets the callback that receives every event; uwe's `SetEventHandler`. A handler that throws
-   * is reported on stderr and to the `events()` readers; it never stops the Chief.
+   * or rejects is reported on stderr and to the `events()` readers; it never stops the Chief.
    *
    * @example
    * ```ts
@@ -262,7 +263,8 @@ export class Chief extends ChiefMailboxes implements Worker {
   }
 
   /**
-   * A callback run after all workers stopped; uwe's `SetShutdown`. If it throws, an event says so.
+   * Run once every worker's `init` and `run` settled or was abandoned; uwe's `SetShutdown`. A throw
+   * or rejection is a `callback.failed` event; the force-stop timeout bounds it (`result.hung`).
    *
    * @example
    * ```ts
@@ -318,13 +320,14 @@ export class Chief extends ChiefMailboxes implements Worker {
       counters: (name) => this.#run?.counters(name),
       onChange: (listener) => this.#changeListeners.add(listener),
       publish: this.#publish,
-      onEvent: (listener) => this.#hub.addSink(listener),
+      onEvent: (listener) => this.#hub.addListener(listener),
     }));
   }
 
   /**
    * Runs every worker and waits until the Chief is stopped (by the locker, `shutdown()`, or an
    * escalation); uwe's `Run`. Given a context it runs as a worker of a parent Chief instead.
+   * During a run it rejects with {@link ChiefStateError} (the locker is not called); after, it runs again.
    *
    * @example
    * ```ts
@@ -360,15 +363,14 @@ export class Chief extends ChiefMailboxes implements Worker {
     return this.#specs.add(name, worker, options);
   }
 
-  async #runTop(): Promise<RunResult> {
-    const locker = runLocker(this.#locker, () => this.#run?.forceStop());
-    try {
-      const result = await this.#runWith(locker.wait);
-      if (locker.owned && this.#options.exitProcess) exitAfterStop(result);
-      return result;
-    } finally {
-      locker.release();
-    }
+  #runTop(): Promise<RunResult> {
+    // Refused before the locker is called: a custom locker may have effects, or wait for ever.
+    if (this.#run?.finished === false) return Promise.reject(new ChiefStateError('run() was already called'));
+    return runTopLevel({
+      ...this.#options,
+      locker: this.#locker, publish: this.#publish, runWith: (locker) => this.#runWith(locker),
+      requestStop: (reason) => this.#run?.requestStop(reason), forceStop: () => this.#run?.forceStop(),
+    });
   }
 
   #runWith(locker: Promise<unknown>): Promise<RunResult> {
@@ -376,9 +378,7 @@ export class Chief extends ChiefMailboxes implements Worker {
     const run = new ChiefRun(this.#runHost());
     this.#run = run;
     // Readers of events() end with the run; the handler and a parent's sink stay.
-    const running = run.start(locker).finally(() => this.#hub.endReaders());
-    this.#running = running;
-    return running;
+    return (this.#running = run.start(locker).finally(() => this.#hub.endReaders()));
   }
 
   #runHost(): ChiefRunHost {

@@ -1,10 +1,12 @@
+import { InvalidArgumentError } from './errors.js';
 import { createEvent, type ChiefEvent, type EventHandler } from './events.js';
+import { callSafely } from './safe-call.js';
 
 /** Default number of events an `events()` reader may fall behind before the oldest are dropped. */
 export const DEFAULT_EVENT_BUFFER = 1_024;
 
 /**
- * Fans a Chief's events out to one handler and any number of async readers without ever
+ * Fans a Chief's events out to one handler, any number of listeners and async readers without ever
  * blocking the sender: a reader that falls behind loses its oldest events and is then told
  * how many with an `events.dropped` event.
  */
@@ -12,6 +14,7 @@ export class EventHub {
   #handler: EventHandler | undefined;
   readonly #readers = new Set<Reader>();
   readonly #sinks = new Set<EventHandler>();
+  readonly #listeners = new Set<EventHandler>();
   readonly #capacity: number;
 
   constructor(capacity = DEFAULT_EVENT_BUFFER) {
@@ -30,31 +33,58 @@ export class EventHub {
 
   /** True when an event would reach anyone; lets hot paths skip building events nobody reads. */
   get listening(): boolean {
-    return this.#handler !== undefined || this.#readers.size > 0 || this.#sinks.size > 0;
+    return this.#handler !== undefined || this.#readers.size > 0 || this.#sinks.size > 0 || this.#listeners.size > 0;
+  }
+
+  /**
+   * A callback that receives every event beside the handler (instrumentation such as the
+   * OpenTelemetry adapter), so it never takes the user's single handler slot.
+   */
+  addListener(listener: EventHandler): () => void {
+    if (typeof listener !== 'function') throw new InvalidArgumentError('event listener must be a function');
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   publish(event: ChiefEvent): void {
+    this.#deliver(event, undefined);
+  }
+
+  #deliver(event: ChiefEvent, failed: EventHandler | undefined): void {
     for (const reader of this.#readers) reader.push(event);
     for (const sink of this.#sinks) sink(event);
+    for (const listener of this.#listeners) {
+      if (listener !== failed) this.#call(listener, event, 'eventListener');
+    }
     const handler = this.#handler;
-    if (handler === undefined) return;
-    try {
-      handler(event);
-    } catch (error) {
-      if (event.type !== 'callback.failed') {
-        const failure = createEvent({
+    if (handler !== undefined && handler !== failed) this.#call(handler, event, 'eventHandler');
+  }
+
+  /** Calls one handler or listener; a throw or a rejection becomes a `callback.failed` for everyone else. */
+  #call(callback: EventHandler, event: ChiefEvent, name: 'eventHandler' | 'eventListener'): void {
+    // A handler may be async: its rejection is reported as a throw is, never left unhandled.
+    callSafely(
+      () => callback(event),
+      (error) => this.#failed(callback, event, name, error),
+    );
+  }
+
+  #failed(callback: EventHandler, event: ChiefEvent, name: 'eventHandler' | 'eventListener', error: unknown): void {
+    // A failure while reporting a failure is not reported again: that could loop forever.
+    if (event.type !== 'callback.failed') {
+      this.#deliver(
+        createEvent({
           type: 'callback.failed',
           level: 'error',
-          message: 'event handler threw',
-          fields: { callback: 'eventHandler', event: event.type },
+          message: name === 'eventHandler' ? 'event handler threw' : 'event listener threw',
+          fields: { callback: name, event: event.type },
           error,
-        });
-        for (const reader of this.#readers) reader.push(failure);
-        for (const sink of this.#sinks) sink(failure);
-      }
-      // Nowhere else to report a failing handler: keep it visible on stderr.
-      console.error('uwe: event handler threw:', error);
+        }),
+        callback,
+      );
     }
+    // Nowhere else to report a failing handler: keep it visible on stderr.
+    console.error(`uwe: ${name === 'eventHandler' ? 'event handler' : 'event listener'} threw:`, error);
   }
 
   /** A new reader of every event published from now on until {@link close}. */

@@ -39,7 +39,9 @@ export type ChiefEventType =
   | 'worker.added'
   | 'worker.removed'
   | 'callback.failed'
+  | 'callback.hung'
   | 'events.dropped'
+  | 'process.fault'
   | 'mailbox.dropped'
   | 'mailbox.unknown-target'
   | 'mailbox.undelivered'
@@ -102,7 +104,7 @@ export interface ChiefEvent {
  * chief.setEventHandler(handler);
  * ```
  */
-export type EventHandler = (event: ChiefEvent) => void;
+export type EventHandler = (event: ChiefEvent) => void | Promise<void>;
 
 interface EventInit {
   type: ChiefEventType;

@@ -83,8 +83,9 @@ export interface HealthSource {
   /** Reports an event through the Chief's event handler / stream. */
   report(event: ChiefEvent): void;
   /**
-   * Calls `listener` synchronously with every event the Chief publishes (nested Chiefs' too)
-   * until the returned function is called; the listener must be cheap and must not throw.
+   * Calls `listener` synchronously with every event the Chief publishes (nested Chiefs' too),
+   * beside the Chief's event handler (which stays the user's), until the returned function is
+   * called. It must be cheap; one that throws becomes a `callback.failed` event for the others.
    * Optional: a fake source may leave it out.
    */
   onEvent?(listener: EventHandler): () => void;

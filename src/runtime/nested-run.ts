@@ -12,7 +12,9 @@ export function nestedOutcome(name: string, result: RunResult): ChiefFailedError
   const names = (list: { name: string }[]) => list.map((w) => w.name).join(', ') || 'none';
   const why = result.escalation
     ? `escalation by ${result.escalation.worker} (${result.escalation.reason})`
-    : (result.error ?? `failed workers: ${names(result.failed)}; unstopped: ${names(result.unstopped)}`);
+    : (result.error ??
+      `failed workers: ${names(result.failed)}; unstopped: ${names(result.unstopped)}` +
+        (result.hung.length > 0 ? `; hung: ${names(result.hung)}` : ''));
   return new ChiefFailedError(`nested chief "${name}" did not stop cleanly: ${why}`, result.escalation?.error);
 }
 

@@ -138,6 +138,9 @@ async function drivePath(path: ModelPath, pathIndex: number): Promise<void> {
       await flush();
     } else if (step.event.type.startsWith('xstate.after.')) {
       runtime.clock.increment(delayOf(step.event, step.before));
+    } else if (step.event.type === 'INIT_TIMEOUT') {
+      // The worker's own delayed event: the clock reaches its initTimeoutMs.
+      runtime.clock.increment(step.before.context.policy.initTimeoutMs!);
     } else {
       runtime.command(step.event, i, pathIndex + i);
     }

@@ -27,7 +27,8 @@ describe('testWorkerLifecycle: a worker that keeps the contract', () => {
     const report = await testWorkerLifecycle(goodWorker, { name: 'db' });
     expect(report.worker).toBe('db');
     const walked = report.paths.map((p) => p.events.join(', '));
-    expect(walked).toContain('START, STOP');
+    // A stop during init waits for it (Initialized.stopping), as one during run does.
+    expect(walked).toContain('START, STOP, INIT_DONE');
     expect(walked).toContain('START, INIT_DONE, STOP, RUN_DONE');
     expect(walked).toContain('START, INIT_DONE, FAIL');
     expect(report.transitions.total).toBeGreaterThan(30);
@@ -143,7 +144,7 @@ describe('testWorkerLifecycle: a worker that breaks a rule fails with a message 
     const slowInit = (): Worker => ({ init: () => sleep(2_000), run: async () => undefined });
     const error = await violation(testWorkerLifecycle(slowInit, { name: 'db', stopTimeoutMs: 50 }));
     expect(error.rule).toBe('settles-after-abort');
-    expect(error.message).toBe('worker "db" init did not settle within 50 ms of STOP (path: START, STOP; state: Stopped)');
+    expect(error.message).toBe('worker "db" init did not settle within 50 ms of STOP (path: START, STOP; state: Initialized.stopping)');
   });
 
   it('a server left listening is named as a server', async () => {

@@ -1,0 +1,4 @@
+export { winstonEventHandler } from './winston-event-handler.js';
+export type { WinstonEventHandlerOptions, WinstonLike } from './winston-event-handler.js';
+export { serializeError, DEFAULT_MAX_CAUSE_DEPTH } from '../log/serialize-error.js';
+export type { SerializedError } from '../log/serialize-error.js';
