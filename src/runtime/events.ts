@@ -54,6 +54,7 @@ export type ChiefEventType =
   | 'health.listening'
   | 'health.closed'
   | 'health.error'
+  | 'health.connection-limit'
   | 'inspector.listening'
   | 'inspector.closed'
   | 'inspector.error'
