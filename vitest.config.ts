@@ -18,6 +18,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
+    globalSetup: ['test/support/tmp-guard.ts'],
+    setupFiles: ['test/support/tmp-pids.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',

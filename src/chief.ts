@@ -1,3 +1,4 @@
+import { assertHealthServerOptions } from './adapters/health/health-options.js';
 import { inspectorAttachment, type InspectorHandle, type InspectorOptions } from './adapters/inspector/attachment.js';
 import { healthServerAttachment, type HealthServerHandle, type HealthServerOptions } from './adapters/health/attachment.js';
 import type { SocketAction } from './adapters/socket/actions.js';
@@ -9,6 +10,12 @@ import type { EventHandler } from './runtime/events.js';
 import type { AppInfo } from './runtime/health-source.js';
 import type { RunResult } from './runtime/chief-options.js';
 import type { WorkerContext } from './runtime/worker.js';
+
+function assertAppInfo(method: string, app: unknown): asserts app is AppInfo {
+  if (typeof app !== 'object' || app === null) throw new InvalidArgumentError(`${method}: app must be an object`);
+  const { name } = app as { name?: unknown };
+  if (typeof name !== 'string' || name.length === 0) throw new InvalidArgumentError(`${method}: app.name must be a non-empty string`);
+}
 
 // The runtime's Chief knows nothing of sockets or HTTP; this is where the package surface
 // composes it with the health adapters, so imports point adapters -> runtime -> machines while
@@ -49,8 +56,12 @@ export class Chief extends SupervisorChief {
   /**
    * Serves uwe's service socket (`status`, `ping` and the given actions) while the Chief runs;
    * uwe's `EnableServiceSocket`. It listens before the workers start; if another live process
-   * answers on the path, `run()` rejects with `SocketInUseError` and nothing starts (unless
-   * `replaceLive`). The file is created with mode 0600 and removed on shutdown.
+   * answers on the path, `run()` rejects with `SocketInUseError` naming the file's owner, and
+   * nothing starts (unless `replaceLive`). The file is created with mode 0600 and removed on
+   * shutdown if it is still the one created.
+   *
+   * @throws {InvalidArgumentError} `app` is not an object with a non-empty string `name`.
+   * @throws {SocketPathError} the path is longer than a Unix socket path may be (107 bytes on Linux).
    *
    * @example
    * ```ts
@@ -59,18 +70,20 @@ export class Chief extends SupervisorChief {
    * ```
    */
   enableServiceSocket(app: AppInfo | ServiceSocketOptions, ...actions: SocketAction[]): void {
+    if (typeof app !== 'object' || app === null) throw new InvalidArgumentError('enableServiceSocket: app must be an object');
     const options: ServiceSocketOptions = 'app' in app && typeof app.app === 'object' ? { ...app } : { app: app as AppInfo };
     if (actions.length > 0) options.actions = [...(options.actions ?? []), ...actions];
-    if (typeof options.app?.name !== 'string' || options.app.name.length === 0) {
-      throw new InvalidArgumentError('enableServiceSocket: app.name must be a non-empty string');
-    }
+    assertAppInfo('enableServiceSocket', options.app);
+    const attachment = serviceSocketAttachment(this.healthSource(), options); // checks the path
     this.#app = options.app;
-    this.attach(serviceSocketAttachment(this.healthSource(), options));
+    this.attach(attachment);
   }
 
   /**
    * Serves HTTP health for Kubernetes while the Chief runs: `/livez`, `/readyz` (503 while
    * starting, and from the moment a stop is asked), `/status`, `/metrics` (Prometheus text).
+   *
+   * @throws {InvalidArgumentError} a port that is not an integer in 0..65535, a bad limit or app.
    *
    * @example
    * ```ts
@@ -78,7 +91,10 @@ export class Chief extends SupervisorChief {
    * ```
    */
   enableHealthServer(options: HealthServerOptions = {}): HealthServerHandle {
+    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('enableHealthServer: options must be an object');
     if (options.shutdownDelayMs !== undefined) assertDuration('shutdownDelayMs', options.shutdownDelayMs);
+    if (options.app !== undefined) assertAppInfo('enableHealthServer', options.app);
+    assertHealthServerOptions(options);
     const attachment = healthServerAttachment(this.healthSource(), options, () => this.#app);
     this.attach(attachment);
     return attachment;

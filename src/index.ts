@@ -11,6 +11,7 @@ export type { BackoffOptions } from './machines/backoff.js';
 export { DEFAULT_BACKOFF } from './machines/backoff.js';
 export { DEFAULT_STOP_TIMEOUT_MS, DEFAULT_WORKER_OPTIONS } from './runtime/worker-options.js';
 export type { WorkerOptions } from './runtime/worker-options.js';
+export type { WorkerEntries } from './runtime/worker-specs.js';
 export type { SupervisionStrategy, FailedWorker, UnstoppedWorker, HungStep, Escalation } from './machines/chief.js';
 export type { ProcessFault } from './runtime/process-errors.js';
 export { DoNotRestart, DoNotRestartError, StopApp, StopAppError } from './machines/sentinel-errors.js';
@@ -72,7 +73,9 @@ export {
   parseStateInfo,
   SocketStatus,
   SocketInUseError,
+  SocketOwnerError,
   SocketPathError,
+  MAX_SOCKET_PATH_BYTES,
   SocketListenError,
   SocketOptionsError,
   SocketConnectError,
@@ -94,6 +97,7 @@ export type {
 export { createHealthServer, HealthListenError, renderMetrics } from './adapters/health/index.js';
 export type { HealthServer, HealthServerAddress, HealthServerOptions as CreateHealthServerOptions } from './adapters/health/index.js';
 export type { HealthServerOptions, HealthServerHandle } from './adapters/health/attachment.js';
+export type { HealthServerLimits } from './adapters/health/health-options.js';
 export type { ServiceSocketOptions } from './adapters/socket/attachment.js';
 export { toMermaid, machineGraph } from './adapters/diagram/index.js';
 export type { StateGraph, StateGraphEdge, StateGraphNode } from './adapters/diagram/index.js';

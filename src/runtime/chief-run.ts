@@ -169,7 +169,7 @@ export class ChiefRun {
   states(): Record<string, WorkerState> | undefined {
     const registry = this.#actor?.getSnapshot().context.registry;
     if (!registry) return undefined;
-    const states: Record<string, WorkerState> = {};
+    const states: Record<string, WorkerState> = Object.create(null);
     for (const name of registry.order) states[name] = registry.entries.get(name)!.state;
     return states;
   }

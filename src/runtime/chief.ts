@@ -17,7 +17,7 @@ import type { Worker, WorkerContext } from './worker.js';
 import { guardObserver } from './inspection.js';
 import { PARENT_INSPECT, toExec, type ChiefWorkerContext, type ParentInspect } from './worker-exec.js';
 import type { WorkerOptions } from './worker-options.js';
-import { WorkerSpecs } from './worker-specs.js';
+import { workerEntries, WorkerSpecs, type WorkerEntries } from './worker-specs.js';
 
 export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './chief-options.js';
 export type { ChiefAttachment, ChiefOptions, Clock, InspectionObserver, RunResult } from './chief-options.js';
@@ -87,15 +87,15 @@ export class Chief extends ChiefMailboxes implements Worker {
   }
 
   /**
-   * Registers several workers at once, in the record's order; uwe's `AddWorkers`.
+   * Registers workers in order (a record, a `Map` or pairs), all or none; uwe's `AddWorkers`.
    *
    * @example
    * ```ts
-   * chief.addWorkers({ api: apiWorker, jobs: jobWorker });
+   * chief.addWorkers(new Map([['api', apiWorker], ['__proto__', protoWorker]])); // any name
    * ```
    */
-  addWorkers(workers: Record<string, Worker>, options?: WorkerOptions): void {
-    for (const [name, worker] of Object.entries(workers)) this.addWorker(name, worker, options);
+  addWorkers(workers: WorkerEntries, options?: WorkerOptions): void {
+    this.#specs.addAll(workerEntries(workers), (name, worker) => this.addWorker(name, worker, options));
   }
 
   /**
@@ -177,7 +177,7 @@ export class Chief extends ChiefMailboxes implements Worker {
    * ```
    */
   getWorkersStates(): Record<string, WorkerState> {
-    const states = this.#run?.states() ?? {};
+    const states: Record<string, WorkerState> = this.#run?.states() ?? Object.create(null);
     for (const name of this.#specs.map.keys()) states[name] ??= WorkerState.New;
     return states;
   }

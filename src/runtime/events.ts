@@ -55,6 +55,7 @@ export type ChiefEventType =
   | 'health.listening'
   | 'health.closed'
   | 'health.error'
+  | 'health.connection-limit'
   | 'http.listening'
   | 'inspector.listening'
   | 'inspector.closed'

@@ -112,7 +112,7 @@ export function chiefHealthSource(view: HealthView): HealthSource {
     isLive: () => view.isLive() ?? false,
     isReady: () => view.isReady() ?? false,
     getCounters: () => {
-      const counters: Record<string, WorkerCounters> = {};
+      const counters: Record<string, WorkerCounters> = Object.create(null);
       for (const name of view.names()) counters[name] = view.counters(name) ?? { restarts: 0, failures: 0 };
       return counters;
     },

@@ -6,6 +6,7 @@ import type { Clock } from './chief.js';
 import { isWorker, type Worker } from './worker.js';
 import { toExec } from './worker-exec.js';
 import { resolveWorkerOptions, type WorkerOptions } from './worker-options.js';
+import { assertWorkerName } from './worker-name.js';
 
 /**
  * Options of a {@link WorkerPool}.
@@ -225,13 +226,13 @@ export class WorkerPool {
    * ```
    */
   getWorkersStates(): Record<string, WorkerState> {
-    const states: Record<string, WorkerState> = {};
+    const states: Record<string, WorkerState> = Object.create(null);
     for (const [name, entry] of this.#entries) states[name] = entry.state;
     return states;
   }
 
   #create(name: string, worker: Worker, options: WorkerOptions | undefined): void {
-    if (typeof name !== 'string' || name.length === 0) throw new InvalidArgumentError('worker name must be a non-empty string');
+    assertWorkerName(name);
     if (!isWorker(worker)) throw new InvalidArgumentError(`worker "${name}" must have a run(ctx) method`);
     const { policy } = resolveWorkerOptions(name, options);
     const values = Object.freeze({ ...(this.#options.values ?? {}) });

@@ -6,6 +6,35 @@ import { assertWorkerName } from './worker-name.js';
 import { resolveWorkerOptions, type WorkerOptions } from './worker-options.js';
 
 /**
+ * What `addWorkers` takes: a record of workers by name, a `Map`, or `[name, worker]` pairs.
+ *
+ * @example
+ * ```ts
+ * const workers: WorkerEntries = new Map([['api', apiWorker]]);
+ * ```
+ */
+export type WorkerEntries = Readonly<Record<string, Worker>> | ReadonlyMap<string, Worker> | Iterable<readonly [string, Worker]>;
+
+/**
+ * The `[name, worker]` pairs of {@link WorkerEntries}, checked to be pairs.
+ *
+ * @throws {InvalidArgumentError} when `workers` is not an object, or an entry not a pair.
+ * @example
+ * ```ts
+ * workerEntries(new Map([['api', apiWorker]])); // [['api', apiWorker]]
+ * ```
+ */
+export function workerEntries(workers: WorkerEntries): Array<readonly [string, Worker]> {
+  if (typeof workers !== 'object' || workers === null) throw new InvalidArgumentError('addWorkers takes a record, a Map or [name, worker] pairs');
+  if (!(Symbol.iterator in workers)) return Object.entries(workers as Readonly<Record<string, Worker>>);
+  const entries = [...(workers as Iterable<readonly [string, Worker]>)];
+  for (const entry of entries) {
+    if (!Array.isArray(entry) || entry.length !== 2) throw new InvalidArgumentError('addWorkers: every entry must be a [name, worker] pair');
+  }
+  return entries;
+}
+
+/**
  * The workers registered with one Chief, in registration order: names checked, options
  * resolved, each adapted to what the worker machine starts.
  */
@@ -29,6 +58,20 @@ export class WorkerSpecs {
     const spec: WorkerSpec = { name, exec: this.toExec(name, worker), ...resolved };
     this.map.set(name, spec);
     return spec;
+  }
+
+  /** Registers every entry through `add`, or, when one is refused, none of them. */
+  addAll(entries: ReadonlyArray<readonly [string, Worker]>, add: (name: string, worker: Worker) => void): void {
+    const added: string[] = [];
+    try {
+      for (const [name, worker] of entries) {
+        add(name, worker);
+        added.push(name);
+      }
+    } catch (error) {
+      for (const name of added) this.map.delete(name);
+      throw error;
+    }
   }
 
   has(name: string): boolean {

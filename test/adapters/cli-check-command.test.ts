@@ -81,6 +81,7 @@ describe('checkServiceSocket', () => {
       code: 7,
       message: 'web is not active',
       info: { app, workers: { web: 'Failed', cron: 'Run' } },
+      order: ['cron', 'web'],
     });
   });
 });

@@ -43,7 +43,8 @@ describe.skipIf(!found)('the inspector page in headless Chromium', () => {
       CRASH_EVERY_MS: '0',
       CRASH_BACKOFF_MS: '3000',
     });
-    cleanups.push(() => child.process.kill('SIGKILL'));
+    child.leaves.push(`/tmp/_uwe_insp-page-${process.pid}.socket`);
+    cleanups.push(() => child.dispose());
     await child.waitFor('inspector: http', 60_000);
     const url = /inspector: (http:\/\/\S+)/.exec(child.stdout)![1]!;
     const origin = new URL(url).origin;
@@ -113,7 +114,8 @@ describe.skipIf(!found)('the inspector page in headless Chromium', () => {
 
   it('stays usable with 1,000 workers: the nested groups fold, the list is bounded, search finds one by name', async () => {
     const child = new Child('test/inspector/fixtures/many.ts');
-    cleanups.push(() => child.process.kill('SIGKILL'));
+    child.leaves.push(`/tmp/_uwe_insp-page-${process.pid}.socket`);
+    cleanups.push(() => child.dispose());
     await child.waitFor('inspector: http', 60_000);
     const url = /inspector: (http:\/\/\S+)/.exec(child.stdout)![1]!;
     await child.waitFor('all groups running', 60_000);

@@ -2,13 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Child } from '../support/child.js';
 
 const children: Child[] = [];
-function run(script: string, env?: Record<string, string>): Child {
-  const child = new Child(script, env);
+let seq = 0;
+function run(script: string, env: Record<string, string> = {}): Child {
+  // The dummy serves a socket and a port: its own name and a free port, never the defaults.
+  const name = `example-${process.pid}-${++seq}`;
+  const child = new Child(script, { APP_NAME: name, HEALTH_PORT: '0', ...env });
+  child.leaves.push(`/tmp/_uwe_${name}.socket`);
   children.push(child);
   return child;
 }
-afterEach(() => {
-  for (const c of children.splice(0)) c.process.kill('SIGKILL');
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => c.dispose()));
 });
 
 describe('examples as real processes', () => {

@@ -5,8 +5,8 @@ import { ensureBuilt, uwe } from '../support/built-bin.js';
 import { Child } from '../support/child.js';
 
 const children: Child[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.process.kill('SIGKILL');
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => c.dispose()));
 });
 beforeAll(ensureBuilt, 120_000);
 
@@ -14,7 +14,10 @@ let seq = 0;
 function demo(name = `demo-${process.pid}-${++seq}`, env: Record<string, string> = {}) {
   const child = new Child('examples/dummy.ts', { APP_NAME: name, HEALTH_PORT: '0', INSPECT_PORT: '0', CRASH_EVERY_MS: '0', TICK_MS: '200', ...env });
   children.push(child);
-  return { child, name, socket: `/tmp/_uwe_${name}.socket` };
+  const socket = `/tmp/_uwe_${name}.socket`;
+  // Only the first instance owns the file; a second one refused to start and must not remove it.
+  if (!children.some((c) => c !== child && c.leaves.includes(socket))) child.leaves.push(socket);
+  return { child, name, socket };
 }
 
 async function healthPort(child: Child): Promise<number> {

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { lstatSync, unlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { trackChild } from './tmp-pids.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -17,11 +19,31 @@ export class Child {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    trackChild(this.process.pid);
     this.process.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.process.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) =>
       this.process.on('exit', (code, signal) => resolve({ code, signal, ms: Date.now() - this.started })),
     );
+  }
+
+  /** Files the program creates and a kill may leave behind (its socket): removed by {@link dispose}. */
+  readonly leaves: string[] = [];
+
+  /**
+   * Ends the process if it still runs (SIGKILL: a test that did not stop it has failed
+   * already), waits for it, and removes the files it may have left. Safe to call twice.
+   */
+  async dispose(): Promise<void> {
+    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
+    await this.exited;
+    for (const file of this.leaves.splice(0)) {
+      try {
+        if (lstatSync(file).isSocket()) unlinkSync(file);
+      } catch {
+        // not there: it cleaned up after itself
+      }
+    }
   }
 
   get output(): string {

@@ -17,6 +17,8 @@ export interface CheckCommandOptions {
   workers?: string[];
   details?: boolean;
   timeout: number;
+  /** Uids trusted to own the socket besides this user and root (`--allow-owner`, repeatable). */
+  allowOwner?: number[];
 }
 
 /**
@@ -36,6 +38,12 @@ function parseTimeout(value: string): number {
   return ms;
 }
 
+function parseUid(value: string, previous: number[] | undefined): number[] {
+  const uid = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(uid)) throw new InvalidArgumentError('must be a numeric uid');
+  return [...(previous ?? []), uid];
+}
+
 function parseList(value: string): string[] {
   return value.split(',').map((name) => name.trim()).filter((name) => name !== '');
 }
@@ -43,9 +51,11 @@ function parseList(value: string): string[] {
 /**
  * A commander `check` command, uwe's `CliCheckCommand`: asks the service socket for `status`
  * and exits 0 when every required worker is `Run`, 7 with `<name> is not active` when one is
- * not, and 1 when the socket cannot be reached or the answer is invalid. Required workers are
+ * not, and 1 when the socket cannot be reached, is owned by a user other than the invoking
+ * one or root (unless `--allow-owner <uid>`), or the answer is invalid. Required workers are
  * `--workers`, else those of `workersProvider`, else all the service reports. `--details`
- * prints the StateInfo as indented JSON to stdout (unlike uwe, also when the check fails).
+ * prints the StateInfo as indented JSON to stdout, workers in the order the server sent them
+ * (unlike uwe, also when the check fails).
  *
  * A failure goes through `command.error()`, so it exits the process with the code, or, after
  * `exitOverride()`, throws a `CommanderError` whose `exitCode` is the code.
@@ -64,16 +74,22 @@ export function cliCheckCommand(app?: Pick<AppInfo, 'name'>, workersProvider?: W
     .option('--workers <a,b>', 'workers that must be Run (default: every worker reported)', parseList)
     .option('-d, --details', 'print the state of every worker as JSON')
     .option('--timeout <ms>', 'how long to wait for the answer', parseTimeout, 10_000)
+    .option('--allow-owner <uid>', 'also trust a socket owned by this uid (repeatable); by default only yours or root\'s', parseUid)
     .action(async (options: CheckCommandOptions, command: Command) => {
       const path = options.socket ?? (options.app !== undefined ? defaultSocketPath(options.app) : undefined);
       if (path === undefined) {
         command.error('error: give --app <name> or --socket <path>', { exitCode: CheckExitCode.Unreachable, code: 'uwe.check.usage' });
       }
       const workers = options.workers ?? workersProvider?.(options);
-      const result = await checkServiceSocket({ path, timeoutMs: options.timeout, ...(workers ? { workers } : {}) });
+      const result = await checkServiceSocket({
+        path,
+        timeoutMs: options.timeout,
+        ...(workers ? { workers } : {}),
+        ...(options.allowOwner ? { allowOwners: options.allowOwner } : {}),
+      });
       if (options.details && result.info) {
         const write = command.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text));
-        write(`${formatStateInfo(result.info)}\n`);
+        write(`${formatStateInfo(result.info, result.order)}\n`);
       }
       if (result.code !== CheckExitCode.Ok) {
         const code = result.code === CheckExitCode.NotActive ? 'uwe.check.not-active' : 'uwe.check.unreachable';

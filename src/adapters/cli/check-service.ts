@@ -1,8 +1,8 @@
 import type { StateInfo } from '../../runtime/health-source.js';
-import { createSocketClient } from '../socket/client.js';
-import { compareGoKeys } from '../socket/go-json.js';
+import { sendRaw } from '../socket/client.js';
+import { orderedKeys } from '../socket/ordered-json.js';
 import { parseStateInfo } from '../socket/state-info.js';
-import { SocketStatus } from '../socket/wire.js';
+import { decodeResponse, SocketStatus } from '../socket/wire.js';
 
 /**
  * Exit codes of `uwe check`, as uwe's `CliCheckCommand` uses them.
@@ -46,6 +46,8 @@ export interface CheckResult {
   message?: string;
   /** The StateInfo, when a valid one was received. */
   info?: StateInfo;
+  /** The worker names of `info`, in the order the server sent them. */
+  order?: readonly string[];
 }
 
 /**
@@ -63,6 +65,8 @@ export interface CheckOptions {
   workers?: readonly string[];
   /** Client timeout. @default 10000 */
   timeoutMs?: number;
+  /** Uids trusted to own the socket file besides this user and root. @default [] */
+  allowOwners?: readonly number[];
 }
 
 /**
@@ -76,37 +80,47 @@ export interface CheckOptions {
  */
 export async function checkServiceSocket(options: CheckOptions): Promise<CheckResult> {
   let info: StateInfo;
+  let order: readonly string[];
   try {
-    const reply = await createSocketClient(options.path, { timeoutMs: options.timeoutMs ?? 10_000 }).send({ action: 'status' });
+    const text = await sendRaw(options.path, { action: 'status' }, {
+      timeoutMs: options.timeoutMs ?? 10_000,
+      ...(options.allowOwners ? { allowOwners: options.allowOwners } : {}),
+    });
+    const reply = decodeResponse(text);
     if (reply.status !== SocketStatus.Ok) {
       return { code: CheckExitCode.Unreachable, message: `status failed: ${reply.error ?? `status ${reply.status}`}` };
     }
     info = parseStateInfo(reply.data);
+    order = orderedKeys((reply.data as { workers: object }).workers);
   } catch (error) {
     const message = (error as Error).message;
     const invalid = (error as { code?: string }).code;
     const prefix = invalid === 'UWE_SOCKET_REPLY' || invalid === 'UWE_INVALID_STATE_INFO' ? 'invalid response: ' : '';
     return { code: CheckExitCode.Unreachable, message: `${prefix}${message}` };
   }
-  const required = options.workers ?? Object.keys(info.workers);
-  const inactive = required.filter((name) => info.workers[name] !== 'Run');
+  const required = options.workers ?? order;
+  const inactive = required.filter((name) => !Object.hasOwn(info.workers, name) || info.workers[name] !== 'Run');
   if (inactive.length > 0) {
-    return { code: CheckExitCode.NotActive, message: inactive.map((name) => `${name} is not active`).join('\n'), info };
+    return { code: CheckExitCode.NotActive, message: inactive.map((name) => `${name} is not active`).join('\n'), info, order };
   }
-  return { code: CheckExitCode.Ok, info };
+  return { code: CheckExitCode.Ok, info, order };
 }
 
 /**
- * The StateInfo as indented JSON with workers sorted by name, as uwe's `json.MarshalIndent`
- * prints it.
+ * The StateInfo as indented JSON, workers in `order` (by default the order of
+ * `info.workers`' keys). Written out by hand, because a JS object would put integer-like names
+ * first whatever the order given.
  *
  * @example
  * ```ts
- * console.log(formatStateInfo(info));
+ * const { info, order } = await checkServiceSocket({ path });
+ * if (info) console.log(formatStateInfo(info, order)); // workers as the server sent them
  * ```
  */
-export function formatStateInfo(info: StateInfo): string {
-  const workers: Record<string, string> = {};
-  for (const name of Object.keys(info.workers).sort(compareGoKeys)) workers[name] = info.workers[name]!;
-  return JSON.stringify({ app: info.app, workers }, null, 2);
+export function formatStateInfo(info: StateInfo, order: readonly string[] = Object.keys(info.workers)): string {
+  const app = JSON.stringify(info.app, null, 2).replaceAll('\n', '\n  ');
+  const names = order.filter((name) => Object.hasOwn(info.workers, name));
+  if (names.length === 0) return `{\n  "app": ${app},\n  "workers": {}\n}`;
+  const workers = names.map((name) => `    ${JSON.stringify(name)}: ${JSON.stringify(info.workers[name])}`).join(',\n');
+  return `{\n  "app": ${app},\n  "workers": {\n${workers}\n  }\n}`;
 }

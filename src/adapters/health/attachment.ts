@@ -1,5 +1,6 @@
 import type { ChiefAttachment } from '../../runtime/chief-options.js';
 import type { AppInfo, HealthSource } from '../../runtime/health-source.js';
+import type { HealthServerLimits } from './health-options.js';
 import { createHealthServer, type HealthServer, type HealthServerAddress } from './health-server.js';
 
 /**
@@ -10,11 +11,7 @@ import { createHealthServer, type HealthServer, type HealthServerAddress } from 
  * chief.enableHealthServer({ port: 8080, shutdownDelayMs: 5_000 });
  * ```
  */
-export interface HealthServerOptions {
-  /** TCP port; 0 picks a free one. @default 8080 */
-  port?: number;
-  /** Interface to bind. @default every interface */
-  host?: string;
+export interface HealthServerOptions extends HealthServerLimits {
   /** The `app` of `/status`. @default the service socket's app, else `{ name: 'uwe' }` */
   app?: AppInfo;
   /**
@@ -58,12 +55,8 @@ export function healthServerAttachment(
       return server?.address;
     },
     async start() {
-      server = createHealthServer({
-        source,
-        app: options.app ?? app(),
-        ...(options.port !== undefined ? { port: options.port } : {}),
-        ...(options.host !== undefined ? { host: options.host } : {}),
-      });
+      const { shutdownDelayMs: _delay, app: given, ...limits } = options;
+      server = createHealthServer({ ...limits, source, app: given ?? app() });
       await server.listen();
     },
     async stop() {

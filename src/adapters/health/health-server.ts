@@ -4,6 +4,7 @@ import { createEvent, type EventLevel } from '../../runtime/events.js';
 import type { AppInfo, HealthSource } from '../../runtime/health-source.js';
 import { readStateInfo, serialiseStateInfo } from '../socket/state-info.js';
 import { HealthListenError } from './errors.js';
+import { resolveHealthServerLimits, type HealthServerLimits } from './health-options.js';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
 
 /**
@@ -14,15 +15,11 @@ import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
  * const options: HealthServerOptions = { source, app, port: 8080, host: '0.0.0.0' };
  * ```
  */
-export interface HealthServerOptions {
+export interface HealthServerOptions extends HealthServerLimits {
   /** Where liveness, readiness, states and counters come from (a Chief, or a fake). */
   source: HealthSource;
   /** The `app` of the `/status` answer. */
   app: AppInfo;
-  /** TCP port; 0 picks a free one (see the result of `listen()`). @default 8080 */
-  port?: number;
-  /** Interface to bind. @default every interface (Node's default, `::` or `0.0.0.0`) */
-  host?: string;
 }
 
 /**
@@ -96,8 +93,14 @@ function routes(source: HealthSource, app: AppInfo): Record<string, () => Reply>
 
 /**
  * Creates the HTTP health server (not yet listening). Reports `health.listening`,
- * `health.closed` and `health.error` through `source.report`.
+ * `health.closed`, `health.error` and `health.connection-limit` through `source.report`.
  *
+ * It cannot be held by its clients: at most `maxConnections` are open at once (more are closed
+ * at once, as they come), a client that sends no complete headers within `headersTimeoutMs`
+ * (or nothing at all for as long) is cut off, so once a flood of slow or idle clients is cut
+ * off a real probe is answered again.
+ *
+ * @throws {InvalidArgumentError} on a bad port or limit (see {@link resolveHealthServerLimits}).
  * @example
  * ```ts
  * const health = createHealthServer({ source: chief.healthSource(), app, port: 8080 });
@@ -108,7 +111,8 @@ function routes(source: HealthSource, app: AppInfo): Record<string, () => Reply>
  */
 export function createHealthServer(options: HealthServerOptions): HealthServer {
   const { source, app } = options;
-  const port = options.port ?? 8080;
+  const limits = resolveHealthServerLimits(options);
+  const { port } = limits;
   const table = routes(source, app);
   let address: HealthServerAddress | undefined;
   let started = false;
@@ -119,7 +123,13 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
     source.report(createEvent({ type, level, message, fields, ...(error !== undefined ? { error } : {}) }));
   }
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks both timeouts only this often (30 s by default).
+    connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 5))),
+  }, (req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const route = Object.hasOwn(table, path) ? table[path] : undefined;
     let reply: Reply;
@@ -144,6 +154,35 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
     res.end(req.method === 'HEAD' ? undefined : reply.body);
   });
 
+  // A connection that never sends a byte is not "receiving headers" for Node: cut it off
+  // after the same time of silence. Node resets this for keep-alive and during a request.
+  server.timeout = limits.headersTimeoutMs;
+  server.maxConnections = limits.maxConnections;
+  let dropped = 0;
+  let lastDropReport = -Infinity;
+  let dropTimer: NodeJS.Timeout | undefined;
+  const reportDrops = (): void => {
+    dropTimer = undefined;
+    if (dropped === 0) return;
+    const fields = { ...(address ? { port: address.port, host: address.host } : { port }), maxConnections: limits.maxConnections, dropped };
+    dropped = 0;
+    lastDropReport = performance.now();
+    source.report(createEvent({
+      type: 'health.connection-limit',
+      level: 'warn',
+      message: `health server at its connection limit (${limits.maxConnections}): closed ${fields.dropped} new connection(s)`,
+      fields,
+    }));
+  };
+  // One event a second at most, with the count, however many connections are refused.
+  server.on('drop', () => {
+    dropped++;
+    if (dropTimer) return;
+    const wait = lastDropReport + 1_000 - performance.now();
+    if (wait <= 0) reportDrops();
+    else dropTimer = setTimeout(reportDrops, wait).unref();
+  });
+
   return {
     get address() {
       return address;
@@ -158,7 +197,7 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
           reject(failure);
         };
         server.once('error', onError);
-        server.listen(port, options.host, () => {
+        server.listen(port, limits.host, () => {
           server.off('error', onError);
           server.on('error', (error) => report('health.error', 'error', 'health server error', error));
           const info = server.address() as AddressInfo;
@@ -171,6 +210,8 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
     close() {
       closing ??= new Promise<void>((resolve) => {
         if (!server.listening) return resolve();
+        clearTimeout(dropTimer);
+        reportDrops();
         server.close(() => {
           report('health.closed', 'info', 'health server closed');
           address = undefined;

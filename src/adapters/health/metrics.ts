@@ -28,7 +28,7 @@ export function escapeLabelValue(value: string): string {
 
 /** Counts of the workers' mailboxes (never their messages), for the mailboxes in use. */
 function mailboxLines(source: HealthSource): string[] {
-  const boxes = source.getMailboxCounters?.() ?? {};
+  const boxes = source.getMailboxCounters?.() ?? Object.create(null);
   const names = Object.keys(boxes).sort(compareGoKeys);
   if (names.length === 0) return [];
   const series = (metric: string, help: string, type: string, value: (n: string) => number) => [

@@ -1,7 +1,7 @@
 import type { ChiefAttachment } from '../../runtime/chief-options.js';
 import type { AppInfo, HealthSource } from '../../runtime/health-source.js';
 import type { SocketAction } from './actions.js';
-import { defaultSocketPath } from './options.js';
+import { defaultSocketPath, resolveSocketOptions } from './options.js';
 import { ServiceSocketServer } from './server.js';
 
 /**
@@ -30,6 +30,8 @@ export interface ServiceSocketOptions {
  * The service socket as something that lives as long as a Chief's `run()`: it listens before
  * the workers start and closes after they stopped.
  *
+ * @throws {SocketPathError} the path is empty or longer than a Unix socket path may be.
+ * @throws {SocketOptionsError} a non-positive limit, an action without a handler or a repeated name.
  * @example
  * ```ts
  * chief.attach(serviceSocketAttachment(chief.healthSource(), { app }));
@@ -38,6 +40,7 @@ export interface ServiceSocketOptions {
 export function serviceSocketAttachment(source: HealthSource, options: ServiceSocketOptions): ChiefAttachment & { readonly path: string } {
   let server: ServiceSocketServer | undefined;
   const path = options.path ?? defaultSocketPath(options.app.name);
+  resolveSocketOptions({ ...options, path, source }); // refuse bad options now, not at run()
   return {
     name: 'service socket',
     path,

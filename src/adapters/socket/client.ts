@@ -1,5 +1,6 @@
+import { lstat, stat } from 'node:fs/promises';
 import net from 'node:net';
-import { SocketConnectError, SocketReplyError, SocketTimeoutError } from './errors.js';
+import { SocketConnectError, SocketOwnerError, SocketReplyError, SocketTimeoutError } from './errors.js';
 import { JsonObjectScanner } from './json-scanner.js';
 import { decodeResponse, encodeRequest, type SocketResponse } from './wire.js';
 
@@ -16,6 +17,12 @@ export interface SocketClientOptions {
   timeoutMs?: number;
   /** Largest reply accepted, in bytes. @default 16777216 (16 MiB) */
   maxReplyBytes?: number;
+  /**
+   * Uids trusted to own the socket file besides the invoking user and root. A file owned by
+   * anyone else is refused with {@link SocketOwnerError} before connecting: in a shared folder
+   * such as `/tmp` anybody can create the path first and answer whatever they like. @default []
+   */
+  allowOwners?: readonly number[];
 }
 
 /**
@@ -32,6 +39,7 @@ export interface SocketClient {
   /**
    * Sends one request on a new connection and resolves with the reply, whatever its status.
    *
+   * @throws {SocketOwnerError} the socket file (or a symlink on the way to it) belongs to an untrusted user.
    * @throws {SocketConnectError} nothing listens at the path (or no permission).
    * @throws {SocketTimeoutError} no complete reply within the timeout.
    * @throws {SocketReplyError} the reply is not a valid uwe response.
@@ -50,15 +58,55 @@ export interface SocketClient {
  * ```
  */
 export function createSocketClient(path: string, options: SocketClientOptions = {}): SocketClient {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const maxReplyBytes = options.maxReplyBytes ?? 16 * 1024 * 1024;
   return {
     path,
-    send: (request) => sendOnce(path, encodeRequest(request), timeoutMs, maxReplyBytes),
+    send: async (request) => decodeResponse(await sendRaw(path, request, options)),
   };
 }
 
-function sendOnce(path: string, bytes: string, timeoutMs: number, maxReplyBytes: number): Promise<SocketResponse> {
+/**
+ * Throws unless the socket file at `path` is owned by this user, root, or one of `allowOwners`
+ * (a symlink is checked as well as what it points to). Where there are no uids (Windows) it
+ * checks nothing.
+ *
+ * @throws {SocketOwnerError} naming the owner.
+ * @throws {SocketConnectError} the path cannot be read.
+ * @example
+ * ```ts
+ * await assertTrustedSocketOwner('/tmp/_uwe_api.socket', [1001]);
+ * ```
+ */
+export async function assertTrustedSocketOwner(path: string, allowOwners: readonly number[] = []): Promise<void> {
+  const self = process.getuid?.();
+  if (self === undefined) return;
+  for (const look of [lstat, stat]) {
+    let uid: number;
+    try {
+      uid = (await look(path)).uid;
+    } catch (error) {
+      throw new SocketConnectError(path, { cause: error });
+    }
+    if (uid !== self && uid !== 0 && !allowOwners.includes(uid)) throw new SocketOwnerError(path, uid);
+  }
+}
+
+/**
+ * {@link SocketClient.send} up to the reply's JSON text, undecoded: for a reader that needs the
+ * text itself (the order of its keys, say).
+ *
+ * @example
+ * ```ts
+ * const text = await sendRaw('/tmp/_uwe_api.socket', { action: 'status' });
+ * ```
+ */
+export async function sendRaw(path: string, request: { action: string; args?: unknown }, options: SocketClientOptions = {}): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const maxReplyBytes = options.maxReplyBytes ?? 16 * 1024 * 1024;
+  await assertTrustedSocketOwner(path, options.allowOwners);
+  return sendOnce(path, encodeRequest(request), timeoutMs, maxReplyBytes);
+}
+
+function sendOnce(path: string, bytes: string, timeoutMs: number, maxReplyBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(path);
     const scanner = new JsonObjectScanner();
@@ -68,7 +116,7 @@ function sendOnce(path: string, bytes: string, timeoutMs: number, maxReplyBytes:
     let settled = false;
     const timer = setTimeout(() => finish(new SocketTimeoutError(path, timeoutMs)), timeoutMs);
 
-    function finish(result: SocketResponse | Error): void {
+    function finish(result: string | Error): void {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -78,11 +126,7 @@ function sendOnce(path: string, bytes: string, timeoutMs: number, maxReplyBytes:
     }
 
     function decode(length: number): void {
-      try {
-        finish(decodeResponse(Buffer.concat(chunks).toString('utf8', 0, length)));
-      } catch (error) {
-        finish(error as Error);
-      }
+      finish(Buffer.concat(chunks).toString('utf8', 0, length));
     }
 
     socket.on('connect', () => {

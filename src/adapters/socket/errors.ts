@@ -10,6 +10,7 @@ import { UweError } from '../../runtime/errors.js';
  */
 export type SocketErrorCode =
   | 'UWE_SOCKET_IN_USE'
+  | 'UWE_SOCKET_OWNER'
   | 'UWE_SOCKET_PATH'
   | 'UWE_SOCKET_LISTEN'
   | 'UWE_SOCKET_OPTIONS'
@@ -34,9 +35,34 @@ export type SocketErrorCode =
 export class SocketInUseError extends UweError {
   declare readonly code: 'UWE_SOCKET_IN_USE';
   readonly path: string;
-  constructor(path: string, options?: ErrorOptions) {
-    super('UWE_SOCKET_IN_USE', `service socket ${path} is in use by a live server`, options);
+  /** The uid owning the socket file, when it could be read. */
+  readonly ownerUid: number | undefined;
+  constructor(path: string, options?: ErrorOptions & { ownerUid?: number | undefined }) {
+    const owner = options?.ownerUid === undefined ? '' : ` (the file is owned by uid ${options.ownerUid})`;
+    super('UWE_SOCKET_IN_USE', `service socket ${path} is in use by a live server${owner}`, options);
     this.path = path;
+    this.ownerUid = options?.ownerUid;
+  }
+}
+
+/**
+ * The socket file is owned by a user the client does not trust: neither the invoking user nor
+ * root nor one of `allowOwners`. Anybody can create `/tmp/_uwe_<name>.socket` first and answer
+ * a forged `status`, so the client refuses to talk to it.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketOwnerError) console.error(`${err.path} belongs to uid ${err.ownerUid}`);
+ * ```
+ */
+export class SocketOwnerError extends UweError {
+  declare readonly code: 'UWE_SOCKET_OWNER';
+  readonly path: string;
+  readonly ownerUid: number;
+  constructor(path: string, ownerUid: number) {
+    super('UWE_SOCKET_OWNER', `service socket ${path} is owned by uid ${ownerUid}, not by this user (uid ${process.getuid?.()}) or root; refusing to trust it (allow that owner explicitly to accept it)`);
+    this.path = path;
+    this.ownerUid = ownerUid;
   }
 }
 

@@ -5,6 +5,7 @@ export {
   SocketActionError,
   SocketConnectError,
   SocketInUseError,
+  SocketOwnerError,
   SocketListenError,
   SocketOptionsError,
   SocketPathError,
@@ -14,6 +15,7 @@ export {
   type SocketErrorCode,
 } from './errors.js';
 export { defaultSocketPath, type ServiceSocketServerOptions } from './options.js';
+export { MAX_SOCKET_PATH_BYTES, assertSocketPath } from './socket-path.js';
 export { ServiceSocketServer } from './server.js';
 export { parseStateInfo, serialiseStateInfo } from './state-info.js';
 export { SocketStatus, encodeRequest, encodeResponse, type SocketRequest, type SocketResponse } from './wire.js';

@@ -19,7 +19,7 @@ export type ScanResult =
   | { kind: 'more' }
   /** The object ends at byte `end` (exclusive) of the chunk just fed. */
   | { kind: 'end'; end: number }
-  /** The first non-blank byte is not `{`: not a uwe message. */
+  /** The first non-blank byte starts neither an object nor `null`: not a uwe message. */
   | { kind: 'not-object' };
 
 function isBlank(byte: number): boolean {
@@ -27,7 +27,7 @@ function isBlank(byte: number): boolean {
 }
 
 /**
- * Finds where the first JSON object of a byte stream ends, chunk by chunk, without parsing it.
+ * Finds where the first JSON object (or a bare `null`) of a byte stream ends, chunk by chunk, without parsing it.
  * uwe reads its messages with Go's `json.Decoder`, which stops at the end of the first value
  * whether or not a newline follows; so must we, or a Go client that sends no newline would
  * wait forever. Scanning bytes is safe for UTF-8: no multi-byte sequence contains an ASCII
@@ -40,8 +40,12 @@ function isBlank(byte: number): boolean {
  * scanner.feed(Buffer.from('ng"}\n'));              // { kind: 'end', end: 4 }
  * ```
  */
+const NULL = [0x6e, 0x75, 0x6c, 0x6c];
+
 export class JsonObjectScanner {
   #started = false;
+  /** Bytes of `null` matched so far, when the value is a bare `null` (uwe answers it). */
+  #null = 0;
   #depth = 0;
   #inString = false;
   #escaped = false;
@@ -52,9 +56,18 @@ export class JsonObjectScanner {
       const byte = chunk[i]!;
       if (!this.#started) {
         if (isBlank(byte)) continue;
-        if (byte !== OPEN_BRACE) return { kind: 'not-object' };
         this.#started = true;
+        if (byte === NULL[0]) {
+          this.#null = 1;
+          continue;
+        }
+        if (byte !== OPEN_BRACE) return { kind: 'not-object' };
         this.#depth = 1;
+        continue;
+      }
+      if (this.#null > 0) {
+        if (byte !== NULL[this.#null]) return { kind: 'not-object' };
+        if (++this.#null === NULL.length) return { kind: 'end', end: i + 1 };
         continue;
       }
       if (this.#inString) {

@@ -1,6 +1,7 @@
 import type { AppInfo, HealthSource } from '../../runtime/health-source.js';
 import { PING_ACTION, STATUS_ACTION, type SocketAction } from './actions.js';
 import { SocketOptionsError } from './errors.js';
+import { assertSocketPath } from './socket-path.js';
 
 /**
  * Options of a {@link ServiceSocketServer}.
@@ -73,6 +74,7 @@ function positive(name: string, value: number): number {
  * Applies the defaults of {@link ServiceSocketServerOptions} (the one place they live) and
  * checks the options.
  *
+ * @throws {SocketPathError} the path is empty or longer than a Unix socket path may be.
  * @throws {SocketOptionsError} on a non-positive limit or a duplicate action name (also one
  * that shadows `status` or `ping`, which uwe would silently ignore).
  * @example
@@ -97,11 +99,13 @@ export function resolveSocketOptions(options: ServiceSocketServerOptions): Resol
     }
     names.add(action.name);
   }
+  const path = options.path ?? defaultSocketPath(app.name);
+  assertSocketPath(path);
   return {
     app,
     source,
     actions,
-    path: options.path ?? defaultSocketPath(app.name),
+    path,
     requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs ?? 5_000),
     maxRequestBytes: positive('maxRequestBytes', options.maxRequestBytes ?? 65_536),
     replaceLive: options.replaceLive ?? false,

@@ -6,7 +6,7 @@ import { Connection, type ConnectionContext, type RequestFailure, type Route } f
 import { ConnectionList } from './connection-list.js';
 import { SocketListenError } from './errors.js';
 import { resolveSocketOptions, type ResolvedSocketOptions, type ServiceSocketServerOptions } from './options.js';
-import { listenOnSocketFile, removeSocketFile, type SocketFileIdentity } from './socket-file.js';
+import { listenOnSocketFile, removeSocketFile, type PublishedSocket } from './socket-file.js';
 import { StatusReply } from './status-reply.js';
 import { encodeResponseJson, SocketStatus } from './wire.js';
 
@@ -40,7 +40,7 @@ export class ServiceSocketServer {
   readonly #context: ConnectionContext;
   #server: net.Server | undefined;
   #sweep: NodeJS.Timeout | undefined;
-  #identity: SocketFileIdentity | undefined;
+  #published: PublishedSocket | undefined;
   #listening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
 
@@ -84,7 +84,7 @@ export class ServiceSocketServer {
     try {
       const published = await listenOnSocketFile(server, this.path, this.#options.replaceLive);
       server.on('error', (error) => this.#report('socket.error', 'error', 'service socket error', error));
-      this.#identity = published.identity;
+      this.#published = published;
       this.#server = server;
       this.#status.start();
       // One timer for all deadlines, rather than one per connection.
@@ -116,14 +116,15 @@ export class ServiceSocketServer {
     if (!server) return;
     this.#status.stop();
     clearInterval(this.#sweep);
+    const published = this.#published!;
+    // Our file first, by identity: the name may meanwhile belong to another server.
+    await removeSocketFile(this.path, published.identity).catch((error: unknown) =>
+      this.#report('socket.error', 'error', 'service socket file could not be removed', error),
+    );
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     this.#open.destroyAll();
     await closed;
-    if (this.#identity) {
-      await removeSocketFile(this.path, this.#identity).catch((error: unknown) =>
-        this.#report('socket.error', 'error', 'service socket file could not be removed', error),
-      );
-    }
+    published.release();
     this.#report('socket.closed', 'info', 'service socket closed');
   }
 

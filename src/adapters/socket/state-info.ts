@@ -45,7 +45,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /**
  * Checks the `data` of a `status` reply (already parsed from JSON) and returns it typed, uwe's
  * `ParseStateInfo`. Stricter than uwe: every app field must be a string and every worker state
- * one of uwe's state names.
+ * one of uwe's state names. `workers` has no prototype, so any name (`__proto__` too) is a key.
  *
  * @throws {InvalidStateInfoError} naming the first thing that is wrong.
  * @example
@@ -70,8 +70,10 @@ export function parseStateInfo(data: unknown): StateInfo {
       throw new InvalidStateInfoError(`worker "${name}" has an unknown state ${JSON.stringify(state)}`);
     }
   }
+  const states: Record<string, WorkerState> = Object.create(null);
+  for (const [name, state] of Object.entries(workers)) states[name] = state as WorkerState;
   return {
     app: { name: app.name as string, version: app.version as string, build: app.build as string, tag: app.tag as string },
-    workers: { ...(workers as Record<string, WorkerState>) },
+    workers: states,
   };
 }

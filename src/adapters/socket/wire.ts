@@ -1,5 +1,6 @@
 import { SocketReplyError, SocketRequestError } from './errors.js';
 import { goMarshal } from './go-json.js';
+import { parseOrderedJson } from './ordered-json.js';
 
 /**
  * The `status` codes of a reply, uwe's `StatusOk`, `StatusErr` and `StatusInternalErr`.
@@ -99,10 +100,20 @@ function fieldValue(object: Record<string, unknown>, exact: string, lower: strin
   return value;
 }
 
+function whereInvalid(text: string): string {
+  try {
+    parseOrderedJson(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'invalid JSON';
+}
+
 /**
  * Reads a request from the JSON text of one message, as uwe's server decodes it: a missing or
- * `null` action is the empty action (answered `unknown_action`); a non-string action is
- * refused.
+ * `null` action, and a bare `null` request, is the empty action (answered `unknown_action`);
+ * a non-string action is refused. The error never quotes the request: it says where the JSON
+ * went wrong, in words of our own rather than the `JSON.parse` of this Node version.
  *
  * @throws {SocketRequestError} `invalid_request` when the text is not a JSON object or
  * `ActionFunc` is not a string.
@@ -115,10 +126,13 @@ export function decodeRequest(text: string): SocketRequest {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    throw new SocketRequestError('invalid_request', (error as Error).message, { cause: error });
+  } catch {
+    // JSON.parse is the fast path; its message quotes the input and changes with Node's version.
+    throw new SocketRequestError('invalid_request', whereInvalid(text));
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  // Go's json.Decoder decodes `null` into a struct as "nothing set".
+  if (value === null) return { action: '', args: null };
+  if (typeof value !== 'object' || Array.isArray(value)) {
     throw new SocketRequestError('invalid_request', 'expected a JSON object');
   }
   const object = value as Record<string, unknown>;
@@ -131,7 +145,8 @@ export function decodeRequest(text: string): SocketRequest {
 }
 
 /**
- * Reads a reply from its JSON text.
+ * Reads a reply from its JSON text. Objects in it have no prototype and keep the order of
+ * their keys (see `orderedKeys`).
  *
  * @throws {SocketReplyError} when the text is not a JSON object with an integer `status` and,
  * if present, a string `error`.
@@ -143,7 +158,7 @@ export function decodeRequest(text: string): SocketRequest {
 export function decodeResponse(text: string): SocketResponse {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseOrderedJson(text);
   } catch (error) {
     throw new SocketReplyError(`reply is not JSON: ${(error as Error).message}`, { cause: error });
   }
@@ -159,6 +174,6 @@ export function decodeResponse(text: string): SocketResponse {
   }
   const response: SocketResponse = { status };
   if (typeof error === 'string' && error !== '') response.error = error;
-  if ('data' in value) response.data = data;
+  if (Object.hasOwn(value, 'data')) response.data = data;
   return response;
 }

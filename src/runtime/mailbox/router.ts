@@ -172,7 +172,7 @@ export class MailboxRouter implements MailboxHooks {
   }
 
   counters(): Record<string, MailboxCounters> {
-    const out: Record<string, MailboxCounters> = {};
+    const out: Record<string, MailboxCounters> = Object.create(null);
     for (const [name, box] of this.#boxes) out[name] = { depth: box.depth, delivered: box.delivered, dropped: box.dropped, rejected: box.rejected };
     return out;
   }
