@@ -11,6 +11,8 @@ export default defineConfig({
     'adapters/validation': 'src/adapters/validation/index.ts',
     'adapters/otel': 'src/adapters/otel/index.ts',
     'bin/uwe': 'src/bin/uwe.ts',
+    'presets/http': 'src/adapters/presets/http/index.ts',
+    'presets/cron': 'src/adapters/presets/cron/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: {
@@ -19,6 +21,8 @@ export default defineConfig({
       cli: 'src/cli.ts',
       testing: 'src/testing/index.ts',
       'adapters/inspector': 'src/adapters/inspector/index.ts',
+      'presets/http': 'src/adapters/presets/http/index.ts',
+      'presets/cron': 'src/adapters/presets/cron/index.ts',
       'adapters/pino': 'src/adapters/pino/index.ts',
       'adapters/winston': 'src/adapters/winston/index.ts',
       'adapters/validation': 'src/adapters/validation/index.ts',
@@ -27,7 +31,7 @@ export default defineConfig({
     // Types only and tiny: inlined, so users need not install it to compile against the rule.
     resolve: ['@standard-schema/spec'],
   },
-  // uwe/testing uses the core through the package itself: one Chief class, one UweError.
+  // Subpaths (uwe/testing, uwe/adapters/*, uwe/presets/*) use the core through the package itself: one Chief class, one UweError.
   external: ['uwe'],
   target: 'node20',
   clean: true,

@@ -7,6 +7,8 @@ export default defineConfig({
       { find: /^uwe\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
       { find: /^uwe\/adapters\/inspector$/, replacement: fileURLToPath(new URL('./src/adapters/inspector/index.ts', import.meta.url)) },
       { find: /^uwe\/cli$/, replacement: fileURLToPath(new URL('./src/cli.ts', import.meta.url)) },
+      { find: /^uwe\/presets\/http$/, replacement: fileURLToPath(new URL('./src/adapters/presets/http/index.ts', import.meta.url)) },
+      { find: /^uwe\/presets\/cron$/, replacement: fileURLToPath(new URL('./src/adapters/presets/cron/index.ts', import.meta.url)) },
       { find: /^uwe\/adapters\/pino$/, replacement: fileURLToPath(new URL('./src/adapters/pino/index.ts', import.meta.url)) },
       { find: /^uwe\/adapters\/winston$/, replacement: fileURLToPath(new URL('./src/adapters/winston/index.ts', import.meta.url)) },
       { find: /^uwe\/adapters\/validation$/, replacement: fileURLToPath(new URL('./src/adapters/validation/index.ts', import.meta.url)) },

@@ -3,7 +3,7 @@ export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './runtime/chief.js';
 export type { ChiefOptions, RunResult, ChiefAttachment, Clock, InspectionObserver } from './runtime/chief.js';
 export { WorkerPool } from './runtime/worker-pool.js';
 export type { WorkerPoolOptions } from './runtime/worker-pool.js';
-export type { InitContext, Worker, WorkerContext } from './runtime/worker.js';
+export type { InitContext, Worker, WorkerContext, WorkerReport, WorkerReportType } from './runtime/worker.js';
 export { WorkerState } from './machines/worker-state.js';
 export { Restart } from './machines/restart.js';
 export type { RestartPolicy, FailureKind } from './machines/restart.js';
@@ -61,6 +61,7 @@ export type { StdLogOptions } from './adapters/log/std-log-event-handler.js';
 export { workerFunc } from './adapters/presets/worker-func.js';
 export { job } from './adapters/presets/job.js';
 export type { JobOptions } from './adapters/presets/job.js';
+export type { TickAction } from './adapters/presets/tick-runner.js';
 export {
   ServiceSocketServer,
   createSocketClient,
