@@ -5,9 +5,20 @@ export default defineConfig({
     index: 'src/index.ts',
     cli: 'src/cli.ts',
     'bin/uwe': 'src/bin/uwe.ts',
+    'presets/http': 'src/adapters/presets/http/index.ts',
+    'presets/cron': 'src/adapters/presets/cron/index.ts',
   },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', cli: 'src/cli.ts' } },
+  // Subpaths import the core as 'uwe', so `instanceof UweError` holds across entry points.
+  external: ['uwe'],
+  dts: {
+    entry: {
+      index: 'src/index.ts',
+      cli: 'src/cli.ts',
+      'presets/http': 'src/adapters/presets/http/index.ts',
+      'presets/cron': 'src/adapters/presets/cron/index.ts',
+    },
+  },
   target: 'node20',
   clean: true,
   sourcemap: true,

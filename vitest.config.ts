@@ -5,6 +5,8 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^uwe\/cli$/, replacement: fileURLToPath(new URL('./src/cli.ts', import.meta.url)) },
+      { find: /^uwe\/presets\/http$/, replacement: fileURLToPath(new URL('./src/adapters/presets/http/index.ts', import.meta.url)) },
+      { find: /^uwe\/presets\/cron$/, replacement: fileURLToPath(new URL('./src/adapters/presets/cron/index.ts', import.meta.url)) },
       { find: /^uwe$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],
   },

@@ -3,7 +3,7 @@ export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './runtime/chief.js';
 export type { ChiefOptions, RunResult, ChiefAttachment, Clock } from './runtime/chief.js';
 export { WorkerPool } from './runtime/worker-pool.js';
 export type { WorkerPoolOptions } from './runtime/worker-pool.js';
-export type { Worker, WorkerContext } from './runtime/worker.js';
+export type { Worker, WorkerContext, WorkerReport, WorkerReportType } from './runtime/worker.js';
 export { WorkerState } from './machines/worker-state.js';
 export { Restart } from './machines/restart.js';
 export type { RestartPolicy, FailureKind } from './machines/restart.js';

@@ -38,6 +38,7 @@ export type ChiefEventType =
   | 'worker.unstopped'
   | 'worker.added'
   | 'worker.removed'
+  | 'worker.tick-skipped'
   | 'callback.failed'
   | 'events.dropped'
   | 'socket.listening'
@@ -47,6 +48,7 @@ export type ChiefEventType =
   | 'health.listening'
   | 'health.closed'
   | 'health.error'
+  | 'http.listening'
   | 'custom';
 
 /**

@@ -1,6 +1,6 @@
 import type { WorkerExec } from '../machines/worker.js';
-import type { EventHandler } from './events.js';
-import type { Worker, WorkerContext } from './worker.js';
+import { createEvent, type EventHandler } from './events.js';
+import type { Worker, WorkerContext, WorkerReport } from './worker.js';
 
 /** Where a nested Chief finds its parent's event sink on the context it runs with. */
 export const PARENT_EVENTS: unique symbol = Symbol.for('uwe.parentEvents');
@@ -32,7 +32,14 @@ export function createWorkerContext(
       return done;
     },
   };
-  if (parentEvents) Object.defineProperty(ctx, PARENT_EVENTS, { value: parentEvents });
+  if (parentEvents) {
+    Object.defineProperty(ctx, PARENT_EVENTS, { value: parentEvents });
+    // Only made when someone listens: a closure per worker is measurable at 10,000 workers.
+    Object.defineProperty(ctx, 'report', {
+      value: (report: WorkerReport) => parentEvents(createEvent({ ...report, worker: name })),
+      enumerable: true,
+    });
+  }
   return ctx;
 }
 

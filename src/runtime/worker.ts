@@ -1,3 +1,31 @@
+import type { EventFields, EventLevel } from './events.js';
+
+/**
+ * The kinds of event a worker may report about itself through {@link WorkerContext.report}.
+ *
+ * @example
+ * ```ts
+ * const type: WorkerReportType = 'worker.tick-skipped';
+ * ```
+ */
+export type WorkerReportType = 'custom' | 'callback.failed' | 'worker.tick-skipped' | 'http.listening';
+
+/**
+ * An event a worker reports about itself; the Chief adds the worker's name and the time.
+ *
+ * @example
+ * ```ts
+ * ctx.report?.({ type: 'custom', level: 'info', message: 'cache warmed', fields: { keys: 1200 } });
+ * ```
+ */
+export interface WorkerReport {
+  type: WorkerReportType;
+  level: EventLevel;
+  message: string;
+  fields?: EventFields;
+  error?: unknown;
+}
+
 /**
  * What a worker receives when it runs; uwe's `Context`.
  *
@@ -22,6 +50,12 @@ export interface WorkerContext {
   readonly done: Promise<void>;
   /** The values given to `chief.setContext(values)`. */
   readonly values: Readonly<Record<string, unknown>>;
+  /**
+   * Publishes an event about this worker (its `worker` field is the worker's name) to the
+   * Chief's handler and readers. Absent when nothing listens to the Chief's events (or outside
+   * a Chief), so call it as `ctx.report?.(...)`: a report costs nothing then.
+   */
+  readonly report?: (report: WorkerReport) => void;
 }
 
 /**

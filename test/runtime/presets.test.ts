@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Chief, job, Restart, stdLogEventHandler, workerFunc, createEvent, formatEvent, errorEvent, isError, isFatal, setField, setWorker, toError } from 'uwe';
+import { Chief, InvalidArgumentError, job, Restart, stdLogEventHandler, workerFunc, createEvent, formatEvent, errorEvent, isError, isFatal, setField, setWorker, toError } from 'uwe';
 import { deferred } from '../support/flush.js';
 import { EventRecorder } from '../support/recorder.js';
 
@@ -26,7 +26,7 @@ describe('presets', () => {
     const ctx = { name: 'j', signal: new AbortController().signal, done: new Promise<void>(() => {}), values: {} };
     await expect(job(10, () => new Error('e')).run(ctx)).resolves.toBeInstanceOf(Error);
     await expect(job(10, () => { throw new Error('t'); }).run(ctx)).rejects.toThrow('t');
-    expect(() => job(0, () => {})).toThrow(TypeError);
+    expect(() => job(0, () => {})).toThrow(InvalidArgumentError);
   });
 
   it('workerFunc runs a function as a worker under a Chief, restarted by its policy', async () => {
