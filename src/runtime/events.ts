@@ -39,6 +39,7 @@ export type ChiefEventType =
   | 'worker.added'
   | 'worker.removed'
   | 'worker.tick-skipped'
+  | 'worker.output'
   | 'callback.failed'
   | 'events.dropped'
   | 'socket.listening'

@@ -8,7 +8,7 @@ import type { EventFields, EventLevel } from './events.js';
  * const type: WorkerReportType = 'worker.tick-skipped';
  * ```
  */
-export type WorkerReportType = 'custom' | 'callback.failed' | 'worker.tick-skipped' | 'http.listening';
+export type WorkerReportType = 'custom' | 'callback.failed' | 'worker.tick-skipped' | 'worker.output' | 'http.listening';
 
 /**
  * An event a worker reports about itself; the Chief adds the worker's name and the time.

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { InvalidArgumentError } from '../../../runtime/errors.js';
-import type { Worker, WorkerContext } from '../../../runtime/worker.js';
+import type { WorkerContext } from '../../../runtime/worker.js';
+import type { KillableWorker } from '../thread/thread-worker.js';
 import { ProcessExitError, ProcessReadyTimeoutError, ProcessSpawnError } from './errors.js';
 import { LineSplitter } from './line-splitter.js';
 import { WATCHDOG } from './watchdog.js';
@@ -38,6 +39,8 @@ interface Live {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly lines: LineSplitter[];
   asked: boolean;
+  /** Where output goes: the context of whoever waits on the command now (init, then run). */
+  report: WorkerContext['report'];
 }
 
 /**
@@ -57,14 +60,14 @@ interface Live {
  * });
  * ```
  */
-export function processWorker(command: string, args: readonly string[] = [], options: ProcessWorkerOptions = {}): Worker & { terminate(): Promise<void> } {
+export function processWorker(command: string, args: readonly string[] = [], options: ProcessWorkerOptions = {}): KillableWorker {
   if (typeof command !== 'string' || command.length === 0) throw new InvalidArgumentError('processWorker(command): command must be a non-empty string');
   if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw new InvalidArgumentError('processWorker(command, args): args must be an array of strings');
   if (options.readyTimeoutMs !== undefined && !(options.readyTimeoutMs > 0)) throw new InvalidArgumentError('processWorker: readyTimeoutMs must be > 0');
   return new ProcessWorker(command, [...args], options);
 }
 
-class ProcessWorker implements Worker {
+class ProcessWorker implements KillableWorker {
   #live: Live | undefined;
 
   constructor(
@@ -81,6 +84,7 @@ class ProcessWorker implements Worker {
   async run(ctx: WorkerContext): Promise<void | Error> {
     const live = this.#live && this.#live.watchdog.connected ? this.#live : await this.#start(ctx);
     this.#live = live;
+    if (this.options.reportOutput !== false) live.report = ctx.report;
     const stop = () => this.#signal(live, 'SIGTERM');
     if (ctx.signal.aborted) stop();
     else ctx.signal.addEventListener('abort', stop, { once: true });
@@ -124,13 +128,17 @@ class ProcessWorker implements Worker {
       detached: true,
     });
     const ready = this.options.readyLine;
+    // Armed before the first byte can arrive: a readiness line may come before 'spawned'.
     let onReady: (() => void) | undefined;
+    const readySeen = ready === undefined ? undefined : new Promise<void>((resolve) => (onReady = resolve));
     const matches = (line: string) => (typeof ready === 'string' ? line.includes(ready) : ready!.test(line));
-    const report = this.options.reportOutput === false ? undefined : ctx?.report;
     const lines = (['stdout', 'stderr'] as const).map((stream) => {
       const splitter = new LineSplitter(this.options.maxLineBytes ?? 16_384, (line, truncated) => {
-        if (onReady && matches(line)) onReady();
-        report?.({ type: 'worker.output', level: stream === 'stderr' ? 'warn' : 'info', message: line, fields: { stream, ...(truncated ? { truncated } : {}) } });
+        if (onReady && matches(line)) {
+          onReady();
+          onReady = undefined;
+        }
+        live.report?.({ type: 'worker.output', level: stream === 'stderr' ? 'warn' : 'info', message: line, fields: { stream, ...(truncated ? { truncated } : {}) } });
       });
       watchdog[stream]!.on('data', (chunk: Buffer) => splitter.push(chunk));
       return splitter;
@@ -156,13 +164,13 @@ class ProcessWorker implements Worker {
       failed(new ProcessSpawnError(this.command, undefined, `watchdog ended (${signal ?? code}) before the command started`));
       if (!reported) exit({ code: null, signal: signal ?? 'SIGKILL' });
     });
-    const live: Live = { watchdog, spawned: spawnedP, exited, lines, asked: false };
+    const live: Live = { watchdog, spawned: spawnedP, exited, lines, asked: false, report: this.options.reportOutput === false ? undefined : ctx?.report };
     await spawnedP;
-    if (ready !== undefined) await this.#awaitReady(live, ctx?.signal, (resolve) => (onReady = resolve));
+    if (readySeen) await this.#awaitReady(live, ctx?.signal, readySeen);
     return live;
   }
 
-  #awaitReady(live: Live, signal: AbortSignal | undefined, arm: (resolve: () => void) => void): Promise<void> {
+  #awaitReady(live: Live, signal: AbortSignal | undefined, seen: Promise<void>): Promise<void> {
     const timeoutMs = this.options.readyTimeoutMs ?? 30_000;
     return new Promise<void>((resolve, reject) => {
       const done = (error?: Error) => {
@@ -175,7 +183,7 @@ class ProcessWorker implements Worker {
       const timer = setTimeout(() => done(new ProcessReadyTimeoutError(this.command, timeoutMs)), timeoutMs);
       const aborted = () => done(Object.assign(new Error('stopped before the command was ready'), { name: 'AbortError' }));
       signal?.addEventListener('abort', aborted, { once: true });
-      arm(() => done());
+      void seen.then(() => done());
       void live.exited.then(({ code, signal: sig }) => done(new ProcessExitError(this.command, code, sig)));
     });
   }

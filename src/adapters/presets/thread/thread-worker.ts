@@ -3,6 +3,19 @@ import { pathToFileURL } from 'node:url';
 import { Worker as Thread, type ResourceLimits } from 'node:worker_threads';
 import { InvalidArgumentError } from '../../../runtime/errors.js';
 import type { Worker, WorkerContext } from '../../../runtime/worker.js';
+
+/**
+ * A worker that can really be killed: the Chief calls `terminate()` past its stop timeout.
+ *
+ * @example
+ * ```ts
+ * const hash: KillableWorker = threadWorker(new URL('./hash.mjs', import.meta.url));
+ * ```
+ */
+export interface KillableWorker extends Worker {
+  init(ctx?: WorkerContext): Promise<void>;
+  terminate(): Promise<void>;
+}
 import { THREAD_BOOTSTRAP } from './bootstrap.js';
 import { ThreadExitError, ThreadModuleError, ThreadValuesError } from './errors.js';
 import { fromWire, type WireError } from './wire-error.js';
@@ -53,7 +66,7 @@ type Message =
  * });
  * ```
  */
-export function threadWorker(module: string | URL, options: ThreadWorkerOptions = {}): Worker & { terminate(): Promise<void> } {
+export function threadWorker(module: string | URL, options: ThreadWorkerOptions = {}): KillableWorker {
   return new ThreadWorker(moduleUrl(module), options);
 }
 
@@ -64,7 +77,7 @@ function moduleUrl(module: string | URL): string {
   return pathToFileURL(isAbsolute(module) ? module : resolve(module)).href;
 }
 
-class ThreadWorker implements Worker {
+class ThreadWorker implements KillableWorker {
   readonly #module: string;
   readonly #options: ThreadWorkerOptions;
   /** The thread of the current incarnation: opened by init (or run), ended when run settles. */
