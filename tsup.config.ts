@@ -7,6 +7,8 @@ export default defineConfig({
     'bin/uwe': 'src/bin/uwe.ts',
     'presets/http': 'src/adapters/presets/http/index.ts',
     'presets/cron': 'src/adapters/presets/cron/index.ts',
+    'presets/thread': 'src/adapters/presets/thread/index.ts',
+    'presets/process': 'src/adapters/presets/process/index.ts',
   },
   format: ['esm', 'cjs'],
   // Subpaths import the core as 'uwe', so `instanceof UweError` holds across entry points.
@@ -17,6 +19,8 @@ export default defineConfig({
       cli: 'src/cli.ts',
       'presets/http': 'src/adapters/presets/http/index.ts',
       'presets/cron': 'src/adapters/presets/cron/index.ts',
+      'presets/thread': 'src/adapters/presets/thread/index.ts',
+      'presets/process': 'src/adapters/presets/process/index.ts',
     },
   },
   target: 'node20',

@@ -7,6 +7,8 @@ export default defineConfig({
       { find: /^uwe\/cli$/, replacement: fileURLToPath(new URL('./src/cli.ts', import.meta.url)) },
       { find: /^uwe\/presets\/http$/, replacement: fileURLToPath(new URL('./src/adapters/presets/http/index.ts', import.meta.url)) },
       { find: /^uwe\/presets\/cron$/, replacement: fileURLToPath(new URL('./src/adapters/presets/cron/index.ts', import.meta.url)) },
+      { find: /^uwe\/presets\/thread$/, replacement: fileURLToPath(new URL('./src/adapters/presets/thread/index.ts', import.meta.url)) },
+      { find: /^uwe\/presets\/process$/, replacement: fileURLToPath(new URL('./src/adapters/presets/process/index.ts', import.meta.url)) },
       { find: /^uwe$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],
   },

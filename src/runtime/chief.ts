@@ -15,6 +15,7 @@ import { chiefHealthSource, type HealthSource } from './health-source.js';
 import { runNested } from './nested-run.js';
 import { exitAfterStop } from './process-exit.js';
 import { RunWaiters } from './run-waiters.js';
+import { StallMonitor } from './stall-monitor.js';
 import { runLocker, type Locker } from './signal-locker.js';
 import type { Worker, WorkerContext } from './worker.js';
 import { toExec, type ChiefWorkerContext } from './worker-exec.js';
@@ -46,6 +47,7 @@ export class Chief implements Worker {
     (worker) => (worker instanceof Chief ? worker.#options.forceStopTimeoutMs + 1_000 : undefined),
   );
   readonly #attachments: ChiefAttachment[] = [];
+  #stalls: StallMonitor | undefined;
   readonly #changeListeners = new ChangeListeners();
   readonly #waiters = new RunWaiters();
   readonly #hub: EventHub;
@@ -64,6 +66,7 @@ export class Chief implements Worker {
   constructor(options: ChiefOptions = {}) {
     this.#options = resolveChiefOptions(options);
     this.#hub = new EventHub(this.#options.eventBufferSize);
+    if (this.#options.stallThresholdMs > 0) this.#attachments.push((this.#stalls = new StallMonitor(this.healthSource(), this.#options.stallThresholdMs)));
   }
 
   /**
@@ -314,6 +317,7 @@ export class Chief implements Worker {
       counters: (name) => this.#run?.counters(name),
       onChange: (listener) => this.#changeListeners.add(listener),
       publish: this.#publish,
+      eventLoopDelay: () => this.#stalls?.delay(),
     });
   }
 

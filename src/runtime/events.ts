@@ -27,6 +27,7 @@ export type ChiefEventType =
   | 'chief.forced'
   | 'chief.escalating'
   | 'chief.error'
+  | 'chief.stalled'
   | 'worker.state'
   | 'worker.crashed'
   | 'worker.error-exit'

@@ -1,5 +1,6 @@
 import type { WorkerState } from '../machines/worker-state.js';
 import type { ChiefEvent } from './events.js';
+import type { EventLoopDelay } from './stall-monitor.js';
 
 /**
  * Where a Chief is in its own life: `idle -> starting -> running -> stopping -> stopped`.
@@ -79,6 +80,8 @@ export interface HealthSource {
   onChange(listener: () => void): () => void;
   /** Reports an event through the Chief's event handler / stream. */
   report(event: ChiefEvent): void;
+  /** How long the event loop has been held up (when the Chief watches it). */
+  getEventLoopDelay?(): EventLoopDelay | undefined;
 }
 
 /** What a Chief lends {@link chiefHealthSource}. */
@@ -91,6 +94,7 @@ export interface HealthView {
   counters(name: string): WorkerCounters | undefined;
   onChange(listener: () => void): () => void;
   publish(event: ChiefEvent): void;
+  eventLoopDelay(): EventLoopDelay | undefined;
 }
 
 /** A Chief's {@link HealthSource}: before and between runs it is idle, not live, not ready, with zero counters. */
@@ -107,5 +111,6 @@ export function chiefHealthSource(view: HealthView): HealthSource {
     },
     onChange: (listener) => view.onChange(listener),
     report: (event) => view.publish(event),
+    getEventLoopDelay: () => view.eventLoopDelay(),
   };
 }

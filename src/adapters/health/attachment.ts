@@ -1,6 +1,7 @@
 import type { ChiefAttachment } from '../../runtime/chief-options.js';
 import type { AppInfo, HealthSource } from '../../runtime/health-source.js';
 import { createHealthServer, type HealthServer, type HealthServerAddress } from './health-server.js';
+import { createThreadedHealthServer } from './thread-server.js';
 
 /**
  * Options of `chief.enableHealthServer(...)`.
@@ -22,6 +23,13 @@ export interface HealthServerOptions {
    * are stopped, so the orchestrator takes the replica out of rotation first. @default 0
    */
   shutdownDelayMs?: number;
+  /**
+   * Serve from a thread of its own, so the probes answer while a worker blocks the main event
+   * loop, and say 503 once the main loop has not beaten for `heartbeatTimeoutMs`. @default false
+   */
+  thread?: boolean;
+  /** With `thread`: how long the main loop may go without a beat and still count as live. @default 2_000 */
+  heartbeatTimeoutMs?: number;
 }
 
 /**
@@ -58,12 +66,15 @@ export function healthServerAttachment(
       return server?.address;
     },
     async start() {
-      server = createHealthServer({
+      const serverOptions = {
         source,
         app: options.app ?? app(),
         ...(options.port !== undefined ? { port: options.port } : {}),
         ...(options.host !== undefined ? { host: options.host } : {}),
-      });
+      };
+      server = options.thread
+        ? createThreadedHealthServer({ ...serverOptions, ...(options.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}) })
+        : createHealthServer(serverOptions);
       await server.listen();
     },
     async stop() {

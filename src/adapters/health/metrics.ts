@@ -26,10 +26,13 @@ export function escapeLabelValue(value: string): string {
   return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 }
 
+const seconds = (ms: number) => String(Math.round(ms * 1e3) / 1e6);
+
 /**
  * The source's metrics in Prometheus text format: `uwe_workers{state}` (a gauge of workers per
  * state, every state listed even at 0), and the counters `uwe_worker_restarts_total{worker}`
- * and `uwe_worker_failures_total{worker}`, workers sorted by name.
+ * and `uwe_worker_failures_total{worker}`, workers sorted by name; and, when the Chief watches
+ * its event loop, `uwe_event_loop_delay_seconds{quantile}` (p50, p99, max).
  *
  * @example
  * ```ts
@@ -58,5 +61,15 @@ export function renderMetrics(source: HealthSource): string {
     '# TYPE uwe_worker_failures_total counter',
     ...workers.map((w) => `uwe_worker_failures_total{worker="${escapeLabelValue(w)}"} ${counters[w]?.failures ?? 0}`),
   ];
+  const delay = source.getEventLoopDelay?.();
+  if (delay) {
+    lines.push(
+      '# HELP uwe_event_loop_delay_seconds Event loop delay since the chief started.',
+      '# TYPE uwe_event_loop_delay_seconds gauge',
+      `uwe_event_loop_delay_seconds{quantile="0.5"} ${seconds(delay.p50Ms)}`,
+      `uwe_event_loop_delay_seconds{quantile="0.99"} ${seconds(delay.p99Ms)}`,
+      `uwe_event_loop_delay_seconds{quantile="1"} ${seconds(delay.maxMs)}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,4 @@
-import { UweError } from '../../../runtime/errors.js';
+import { UweError } from 'uwe';
 
 /**
  * A process worker's command could not be started (not found, not executable, bad cwd).

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import type { WorkerContext } from '../../../runtime/worker.js';
+import { InvalidArgumentError } from 'uwe';
+import type { WorkerContext } from 'uwe';
 import type { KillableWorker } from '../thread/thread-worker.js';
 import { ProcessExitError, ProcessReadyTimeoutError, ProcessSpawnError } from './errors.js';
 import { LineSplitter } from './line-splitter.js';

@@ -1,4 +1,4 @@
-import { UweError } from '../../../runtime/errors.js';
+import { UweError } from 'uwe';
 
 /**
  * A thread worker's module cannot be used: it does not exist, does not load, or exports no `run`.

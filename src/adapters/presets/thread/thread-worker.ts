@@ -1,8 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker as Thread, type ResourceLimits } from 'node:worker_threads';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import type { Worker, WorkerContext } from '../../../runtime/worker.js';
+import { InvalidArgumentError } from 'uwe';
+import type { Worker, WorkerContext } from 'uwe';
 
 /**
  * A worker that can really be killed: the Chief calls `terminate()` past its stop timeout.
