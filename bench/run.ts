@@ -27,6 +27,7 @@ async function main(args: string[]): Promise<void> {
   const benches: Array<{ name: string; run: Bench | string }> = [
     { name: 'lifecycle', run: () => runLifecycleBench() },
     { name: 'socket', run: await optionalBench('socket.ts', 'runSocketBench') },
+    { name: 'isolation', run: await optionalBench('isolation.ts', 'runIsolationBench') },
   ];
   const sections = ['# uwe benchmarks'];
   let failed = false;
