@@ -3,7 +3,7 @@ export { DEFAULT_FORCE_STOP_TIMEOUT_MS } from './runtime/chief.js';
 export type { ChiefOptions, RunResult, ChiefAttachment, Clock } from './runtime/chief.js';
 export { WorkerPool } from './runtime/worker-pool.js';
 export type { WorkerPoolOptions } from './runtime/worker-pool.js';
-export type { Worker, WorkerContext, WorkerReport, WorkerReportType } from './runtime/worker.js';
+export type { InitContext, Worker, WorkerContext, WorkerReport, WorkerReportType } from './runtime/worker.js';
 export { WorkerState } from './machines/worker-state.js';
 export { Restart } from './machines/restart.js';
 export type { RestartPolicy, FailureKind } from './machines/restart.js';
@@ -11,7 +11,8 @@ export type { BackoffOptions } from './machines/backoff.js';
 export { DEFAULT_BACKOFF } from './machines/backoff.js';
 export { DEFAULT_STOP_TIMEOUT_MS, DEFAULT_WORKER_OPTIONS } from './runtime/worker-options.js';
 export type { WorkerOptions } from './runtime/worker-options.js';
-export type { SupervisionStrategy, FailedWorker, UnstoppedWorker, Escalation } from './machines/chief.js';
+export type { SupervisionStrategy, FailedWorker, UnstoppedWorker, HungStep, Escalation } from './machines/chief.js';
+export type { ProcessFault } from './runtime/process-errors.js';
 export { DoNotRestart, DoNotRestartError, StopApp, StopAppError } from './machines/sentinel-errors.js';
 export {
   createEvent,

@@ -12,8 +12,25 @@ import type { WorkerState } from './worker-state.js';
  */
 export type SupervisionStrategy = 'one-for-one' | 'one-for-all' | 'rest-for-one';
 
+/**
+ * One step of closing, run in order once every worker settled: the shutdown callback, then
+ * each attachment's `stop()`. `close` may throw, reject or never settle: the force-stop timeout
+ * bounds it.
+ */
+export interface ChiefCloser {
+  readonly kind: 'shutdown' | 'attachment';
+  readonly name: string;
+  close(): unknown;
+}
+
 export interface ChiefMachineInput {
   workers?: WorkerSpec[];
+  /** Started before the workers (the attachments); a rejection means the Chief does not start. */
+  open?: () => unknown;
+  /** Run in order after the workers settled, within the force-stop timeout. @default [] */
+  closers?: readonly ChiefCloser[];
+  /** After a stop is asked, time to stay up (not ready) before the workers are told. @default 0 */
+  drainMs?: number;
   /** @default 'one-for-one' */
   strategy?: SupervisionStrategy;
   /** Restarts of all workers together allowed within `withinMs`. @default Infinity */
@@ -68,13 +85,22 @@ export interface ChiefMachineContext {
   stopAskedAt: number | undefined;
   forced: boolean;
   error: string | undefined;
+  open: (() => unknown) | undefined;
+  closers: readonly ChiefCloser[];
+  drainMs: number;
+  /** Why the stop was asked (STOP's reason); undefined until then, and for an escalation. */
+  stopReason: string | undefined;
+  /** Index of the closer that runs, from the entry of `closing`. */
+  closing: number | undefined;
+  /** What `open` rejected with: the Chief did not start. */
+  startError: unknown;
 }
 
 export type ChiefMachineEvent =
   | { type: 'REGISTER'; spec: WorkerSpec }
   | { type: 'START' }
   | { type: 'REPORTS'; reports: WorkerReport[] }
-  | { type: 'STOP' }
+  | { type: 'STOP'; reason?: string }
   | { type: 'FORCE_STOP' }
   | { type: 'REMOVE_WORKER'; name: string }
   | { type: 'RESTART_WORKER'; name: string }
@@ -87,6 +113,7 @@ export type ChiefEmitted =
   | { type: 'escalating'; escalation: Escalation }
   | { type: 'intensity'; worker: string; restarts: number; withinMs: number; maxRestarts: number }
   | { type: 'removed'; name: string }
+  | { type: 'close-failed'; kind: ChiefCloser['kind']; name: string; error: unknown }
   | { type: 'group-restart'; failed: string; members: string[]; delayMs: number };
 
 /** A worker that was `Failed` when the Chief stopped. */

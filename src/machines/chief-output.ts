@@ -1,4 +1,4 @@
-import type { ChiefMachineContext, Escalation } from './chief-context.js';
+import type { ChiefCloser, ChiefMachineContext, Escalation } from './chief-context.js';
 import type { WorkerFailure } from './worker.js';
 import { WorkerState } from './worker-state.js';
 
@@ -26,6 +26,21 @@ export interface UnstoppedWorker {
   name: string;
   state: WorkerState;
   givenMs: number;
+  /** What did not settle: the worker's `init` or its `run`. */
+  phase: 'init' | 'run';
+}
+
+/**
+ * A step of closing that did not settle before the force-stop timeout (or a second signal).
+ *
+ * @example
+ * ```ts
+ * for (const h of (await chief.run()).hung) console.error(`${h.kind} ${h.name} never settled`);
+ * ```
+ */
+export interface HungStep {
+  kind: 'shutdown' | 'attachment';
+  name: string;
 }
 
 /** What a finished Chief machine says about its stop. */
@@ -36,6 +51,8 @@ export interface ChiefOutput {
   forced: boolean;
   failed: FailedWorker[];
   unstopped: UnstoppedWorker[];
+  /** The shutdown callback or an attachment's `stop()` that was still running when the stop was forced. */
+  hung: HungStep[];
   escalation?: Escalation;
   /** The Chief could not start at all. */
   error?: string;
@@ -60,9 +77,10 @@ export function chiefOutput(context: ChiefMachineContext): ChiefOutput {
         name,
         state: entry.state,
         givenMs: context.stopAskedAt !== undefined ? now - context.stopAskedAt : 0,
+        phase: entry.state === WorkerState.Run ? 'run' : 'init',
       });
     } else if (entry.abandoned) {
-      unstopped.push({ name, state: entry.state, givenMs: entry.abandoned.givenMs });
+      unstopped.push({ name, state: entry.state, givenMs: entry.abandoned.givenMs, phase: entry.abandoned.phase });
     }
     if (entry.settled && entry.state === WorkerState.Failed) {
       failed.push({
@@ -72,12 +90,27 @@ export function chiefOutput(context: ChiefMachineContext): ChiefOutput {
       });
     }
   }
+  const hung = hungSteps(context);
   return {
-    graceful: !context.forced && unstopped.length === 0 && context.escalation === undefined && context.error === undefined,
+    graceful:
+      !context.forced && unstopped.length === 0 && hung.length === 0 && context.escalation === undefined && context.error === undefined,
     forced: context.forced,
     failed,
     unstopped,
+    hung,
     ...(context.escalation ? { escalation: context.escalation } : {}),
     ...(context.error ? { error: context.error } : {}),
   };
+}
+
+/** The closer that was running when the stop was forced (none if the stop was not forced in `closing`). */
+export function hungSteps(context: ChiefMachineContext): HungStep[] {
+  const closer = context.forced && context.closing !== undefined ? context.closers[context.closing] : undefined;
+  return closer ? [{ kind: closer.kind, name: closer.name }] : [];
+}
+
+/** The closers a forced stop never reached (after the hung one, or all if closing never began). */
+export function unreachedClosers(context: ChiefMachineContext): readonly ChiefCloser[] {
+  if (!context.forced) return [];
+  return context.closers.slice(context.closing === undefined ? 0 : context.closing + 1);
 }

@@ -35,7 +35,7 @@ export interface RegistryEntry {
   /** What to do once the worker is quiet: forget it, or start a fresh incarnation. */
   whenQuiet: 'remove' | 'restart' | undefined;
   /** A run of this worker was given up on after its stop timeout; kept across respawns, as it may still run. */
-  abandoned: { givenMs: number } | undefined;
+  abandoned: { givenMs: number; phase: 'init' | 'run' } | undefined;
 }
 
 /** Registry of workers plus the counters the machine's guards read in O(1). */
@@ -121,7 +121,9 @@ export function applyReport(registry: Registry, entry: RegistryEntry, report: Wo
   entry.state = report.state;
   entry.failure = failed ? report.failure : undefined;
   entry.awaiting = report.awaiting;
-  if (report.failure?.kind === 'stop-timeout') entry.abandoned = { givenMs: report.givenMs ?? entry.spec.policy.stopTimeoutMs };
+  if (report.failure?.kind === 'stop-timeout') {
+    entry.abandoned = { givenMs: report.givenMs ?? entry.spec.policy.stopTimeoutMs, phase: report.failure.phase ?? 'run' };
+  }
   const launched = entry.launched || report.state === WorkerState.Run || failed || report.settled || report.restart !== undefined;
   setFlags(registry, entry, { settled: report.settled, launched });
 }

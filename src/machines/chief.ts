@@ -1,5 +1,5 @@
-import { assign, enqueueActions, setup } from 'xstate';
-import type { ChiefEmitted, ChiefMachineContext, ChiefMachineEvent, ChiefMachineInput } from './chief-context.js';
+import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import type { ChiefCloser, ChiefEmitted, ChiefMachineContext, ChiefMachineEvent, ChiefMachineInput } from './chief-context.js';
 import { chiefOutput, failureReason, type ChiefOutput } from './chief-output.js';
 import { addEntry, applyReport, dependentsSettled, depsRunning, historyOf, isQuiet, reportedEntry } from './chief-registry.js';
 import {
@@ -25,9 +25,14 @@ import { timerMs, type WorkerReport } from './worker.js';
 import { WorkerState } from './worker-state.js';
 
 /*
- *  idle --START--> starting --all launched--> running --STOP / escalation--> stopping --all settled--> stopped
- *                     |                                                          |  after forceStopTimeout
- *                     +--nothing ran, all settled--> stopped (error)            +--FORCE_STOP----------> stopped (forced)
+ *  idle --START--> attaching --opened--> starting --all launched--> running
+ *                     | (a STOP here is kept)                         | STOP        | escalation
+ *                     v                                               v             v
+ *          stopping { draining --drainMs--> workers --all settled--> closing { shutdown, attachments... } } --> stopped
+ *                     ^ after forceStopTimeout, or FORCE_STOP, from anywhere in stopping -----------------------> stopped (forced)
+ *
+ * The whole stop is one state with one `after`: the drain, the workers' stop, the shutdown
+ * callback and the attachments' `stop()` are bounded by the force-stop timeout by construction.
  *
  * Workers tell the Chief about themselves through a reporter that batches every report made in
  * one microtask into one REPORTS event: one assign per batch keeps a 10,000-worker stop linear.
@@ -40,9 +45,14 @@ const supervising = {
   REMOVE_WORKER: { actions: 'removeWorker' },
   RESTART_WORKER: { actions: 'restartWorker' },
   GROUP_RESTART: { actions: 'groupRestart' },
-  STOP: 'stopping',
+  STOP: { target: 'stopping', actions: 'recordStopReason' },
   FORCE_STOP: { target: 'stopped', actions: ['stopAllUnsent', 'markForced'] },
 } as const;
+
+/** Runs a user's function as a promise: a synchronous throw becomes a rejection. */
+function settle(fn: (() => unknown) | undefined): Promise<unknown> {
+  return new Promise((resolve) => resolve(fn?.()));
+}
 
 /**
  * The supervisor statechart. Spawns one worker actor per registered worker, in registration
@@ -64,8 +74,13 @@ export const chiefMachine = setup({
     emitted: {} as ChiefEmitted,
     output: {} as ChiefOutput,
   },
+  actors: {
+    open: fromPromise<unknown, (() => unknown) | undefined>(({ input }) => settle(input)),
+    close: fromPromise<unknown, ChiefCloser>(({ input }) => settle(() => input.close())),
+  },
   delays: {
     forceStop: ({ context }) => timerMs(context.forceStopTimeoutMs),
+    drain: ({ context }) => timerMs(context.drainMs),
   },
   guards: {
     noWorkers: ({ context }) => context.registry.order.length === 0,
@@ -74,6 +89,10 @@ export const chiefMachine = setup({
       !context.everRan && context.registry.unsettled === 0 && context.registry.order.length > 0,
     allLaunched: ({ context }) => context.registry.unlaunched === 0,
     allSettled: ({ context }) => context.registry.unsettled === 0,
+    stopAsked: ({ context }) => context.stopReason !== undefined,
+    hasOpen: ({ context }) => context.open !== undefined,
+    noDrain: ({ context }) => context.drainMs <= 0,
+    allClosed: ({ context }) => (context.closing ?? 0) >= context.closers.length,
   },
   actions: {
     register: enqueueActions(({ context, event, enqueue }) => {
@@ -178,6 +197,14 @@ export const chiefMachine = setup({
       if (escalation && !context.escalation) enqueue.emit({ type: 'escalating', escalation });
     }),
     markForced: assign({ forced: true }),
+    recordStopReason: assign({
+      stopReason: ({ context, event }) => context.stopReason ?? (event.type === 'STOP' ? (event.reason ?? 'stop') : 'forced'),
+    }),
+    closed: assign({ closing: ({ context }) => (context.closing ?? 0) + 1 }),
+    closeFailed: enqueueActions(({ context, event, enqueue }) => {
+      const closer = context.closers[context.closing ?? 0]!;
+      enqueue.emit({ type: 'close-failed', kind: closer.kind, name: closer.name, error: (event as { error?: unknown }).error });
+    }),
     stopAllUnsent: enqueueActions(({ context, enqueue }) => stopAllUnsent(enqueue, context.registry)),
     groupRestart: enqueueActions(({ context, enqueue }) => {
       const group = context.group;
@@ -229,6 +256,12 @@ export const chiefMachine = setup({
     stopAskedAt: undefined,
     forced: false,
     error: undefined,
+    open: input.open,
+    closers: input.closers ?? [],
+    drainMs: input.drainMs ?? 0,
+    stopReason: undefined,
+    closing: undefined,
+    startError: undefined,
   }),
   initial: 'idle',
   states: {
@@ -237,32 +270,75 @@ export const chiefMachine = setup({
         REGISTER: { actions: 'register' },
         START: [
           { guard: 'noWorkers', target: 'stopped', actions: assign({ error: () => noWorkersMessage }) },
+          { guard: 'hasOpen', target: 'attaching' },
           { target: 'starting' },
         ],
         STOP: 'stopped',
         FORCE_STOP: 'stopped',
       },
     },
+    // The attachments start; a stop asked meanwhile is kept and honoured once they are up.
+    attaching: {
+      invoke: {
+        src: 'open',
+        input: ({ context }) => context.open,
+        onDone: [{ guard: 'stopAsked', target: 'stopping.closing' }, { target: 'starting' }],
+        onError: { target: 'stopped', actions: assign({ startError: ({ event }) => event.error }) },
+      },
+      on: {
+        REGISTER: { actions: 'register' },
+        STOP: { actions: 'recordStopReason' },
+        FORCE_STOP: { actions: 'recordStopReason' },
+      },
+    },
     starting: {
       entry: ['spawnAll', 'startEligible'],
       always: [
-        { guard: 'escalated', target: 'stopping' },
-        { guard: 'nothingStarted', target: 'stopped', actions: assign({ error: () => noWorkersMessage }) },
+        { guard: 'escalated', target: 'stopping.workers' },
+        { guard: 'nothingStarted', target: 'stopping.closing', actions: assign({ error: () => noWorkersMessage }) },
         { guard: 'allLaunched', target: 'running' },
       ],
       on: supervising,
     },
     running: {
-      always: { guard: 'escalated', target: 'stopping' },
+      always: { guard: 'escalated', target: 'stopping.workers' },
       on: supervising,
     },
     stopping: {
-      entry: 'beginStop',
-      always: { guard: 'allSettled', target: 'stopped' },
+      initial: 'draining',
       after: { forceStop: { target: 'stopped', actions: ['stopAllUnsent', 'markForced'] } },
       on: {
         REPORTS: { actions: { type: 'handleReports', params: { stopping: true } } },
         FORCE_STOP: { target: 'stopped', actions: ['stopAllUnsent', 'markForced'] },
+      },
+      states: {
+        // Not ready, still serving: the orchestrator takes the replica out of rotation first.
+        draining: {
+          always: [{ guard: 'noDrain', target: 'workers' }, { guard: 'escalated', target: 'workers' }],
+          after: { drain: 'workers' },
+          on: { REPORTS: { actions: { type: 'handleReports', params: { stopping: false } } } },
+        },
+        workers: {
+          entry: 'beginStop',
+          always: { guard: 'allSettled', target: 'closing' },
+        },
+        // Only once every init and run settled or was abandoned: the shutdown callback, then
+        // each attachment's stop(), one at a time, so the inspector shows which one hangs.
+        closing: {
+          entry: assign({ closing: 0 }),
+          initial: 'next',
+          states: {
+            next: { always: [{ guard: 'allClosed', target: '#chief.stopped' }, { target: 'step' }] },
+            step: {
+              invoke: {
+                src: 'close',
+                input: ({ context }) => context.closers[context.closing ?? 0]!,
+                onDone: { target: 'next', actions: 'closed' },
+                onError: { target: 'next', actions: ['closeFailed', 'closed'] },
+              },
+            },
+          },
+        },
       },
     },
     stopped: {
@@ -278,6 +354,7 @@ const noWorkersMessage = 'unable to start: there are no initialized workers';
 export type ChiefMachine = typeof chiefMachine;
 export type { WorkerSpec } from './chief-registry.js';
 export type {
+  ChiefCloser,
   ChiefEmitted,
   ChiefMachineContext,
   ChiefMachineEvent,
@@ -285,4 +362,5 @@ export type {
   Escalation,
   SupervisionStrategy,
 } from './chief-context.js';
-export type { ChiefOutput, FailedWorker, UnstoppedWorker } from './chief-output.js';
+export type { ChiefOutput, FailedWorker, HungStep, UnstoppedWorker } from './chief-output.js';
+export { unreachedClosers } from './chief-output.js';

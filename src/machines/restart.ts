@@ -49,7 +49,7 @@ export type RestartPolicy = number;
  * const crashed = (await chief.run()).failed.filter((f) => f.reason === kind);
  * ```
  */
-export type FailureKind = 'crash' | 'error-exit' | 'init' | 'stop-timeout' | 'forced';
+export type FailureKind = 'crash' | 'error-exit' | 'init' | 'init-timeout' | 'stop-timeout' | 'forced';
 
 /** Does `policy` ask for a restart after a failure of `kind` (`exit` = clean return)? */
 export function policyRestarts(policy: RestartPolicy, kind: FailureKind | 'exit'): boolean {
@@ -59,6 +59,7 @@ export function policyRestarts(policy: RestartPolicy, kind: FailureKind | 'exit'
     case 'error-exit':
       return (policy & Restart.OnError) !== 0;
     case 'init':
+    case 'init-timeout':
       return (policy & (Restart.OnFail | Restart.OnError)) !== 0;
     case 'exit':
       return (policy & Restart.OnExit) !== 0;
@@ -74,7 +75,7 @@ export function policyRestartsAny(policy: RestartPolicy): boolean {
 
 /** Does `policy` stop the whole application when the worker crashes or exits with an error? */
 export function policyStopsApp(policy: RestartPolicy, kind: FailureKind): boolean {
-  return (policy & Restart.StopApp) !== 0 && (kind === 'crash' || kind === 'error-exit' || kind === 'init');
+  return (policy & Restart.StopApp) !== 0 && (kind === 'crash' || kind === 'error-exit' || kind === 'init' || kind === 'init-timeout');
 }
 
 /** Is `policy` a valid combination? `WithReInit` needs `OnFail` or `OnError` beside it. */

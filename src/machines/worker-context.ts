@@ -4,7 +4,8 @@ import type { WorkerState } from './worker-state.js';
 
 /** How the machine starts the user's code; the runtime builds it from a `Worker`. */
 export interface WorkerExec {
-  init?: () => void | Promise<void>;
+  /** Starts `init`; `signal` aborts when the worker is told to stop (or its init timed out). */
+  init?: (signal: AbortSignal) => void | Promise<void>;
   /** Starts `run`; the returned value or promise settles as the run ends. */
   run: (signal: AbortSignal) => unknown;
 }
@@ -17,12 +18,16 @@ export interface WorkerPolicy {
   maxRestarts: number;
   withinMs: number;
   stopTimeoutMs: number;
+  /** A longer `init` fails with kind `init-timeout`; undefined: no limit. */
+  initTimeoutMs?: number | undefined;
 }
 
 /** What a failure was. */
 export interface WorkerFailure {
   kind: FailureKind;
   error?: unknown;
+  /** `stop-timeout`: what did not settle, `init` or `run`. */
+  phase?: 'init' | 'run';
 }
 
 /** Restart bookkeeping that survives a re-spawn of the worker's actor. */

@@ -16,7 +16,7 @@ export function restartsInWindow(context: WorkerMachineContext): number {
 export function needsReinit(context: WorkerMachineContext): boolean {
   return (
     context.exec.init !== undefined &&
-    (context.failure?.kind === 'init' || (context.policy.restart & Restart.WithReInit) !== 0)
+    (context.failure?.kind === 'init' || context.failure?.kind === 'init-timeout' || (context.policy.restart & Restart.WithReInit) !== 0)
   );
 }
 

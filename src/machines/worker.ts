@@ -25,9 +25,9 @@ export type {
 } from './worker-context.js';
 
 /*
- *  (*) -> New -> Initialized{starting | initializing -> ready} -> Run{running, stopping} -> Stopped
- *                     |                               |        |
- *                     +------------- Failed <---------+--------+
+ *  (*) -> New -> Initialized{starting | initializing -> ready; stopping} -> Run{running, stopping} -> Stopped
+ *                     |                                                  |        |
+ *                     +------------- Failed <----------------------------+--------+
  *                                      |  deciding -> backoff -> (Initialized | Run)
  *                                      |           -> awaiting (the Chief restarts the group)
  *                                      |           -> dead | escalated
@@ -61,6 +61,25 @@ const initFailed = {
 } as const;
 
 /**
+ * The optional init timeout, a substate of `starting` and `initializing`: a worker without
+ * `initTimeoutMs` schedules no timer (every pending delay costs each stopping actor a walk).
+ */
+const initTimer = {
+  initial: 'untimed',
+  states: {
+    untimed: { always: { guard: 'hasInitTimeout', target: 'timed' } },
+    timed: {
+      after: {
+        initTimeout: {
+          target: '#worker.Failed',
+          actions: ['abortRun', { type: 'recordFailure', params: { kind: 'init-timeout' } }],
+        },
+      },
+    },
+  },
+} as const;
+
+/**
  * The lifecycle statechart of one worker. Pure: it starts the user's code through
  * `input.exec` and tells its supervisor about every change through `input.report`.
  *
@@ -79,11 +98,13 @@ export const workerMachine = setup({
   },
   delays: {
     stopTimeout: ({ context }) => timerMs(context.policy.stopTimeoutMs),
+    initTimeout: ({ context }) => timerMs(context.policy.initTimeoutMs ?? 0),
     backoffDelay: ({ context }) => timerMs(context.delayMs),
   },
   guards: {
     currentRun,
     hasInit: ({ context }) => context.exec.init !== undefined,
+    hasInitTimeout: ({ context }) => context.policy.initTimeoutMs !== undefined,
     reinit: ({ context }) => needsReinit(context),
     abandonedOrForced: ({ context }) => context.failure?.kind === 'stop-timeout' || context.failure?.kind === 'forced',
     doNotRestart: ({ context }) => hasSentinel(context.failure?.error, 'UWE_DO_NOT_RESTART'),
@@ -105,9 +126,10 @@ export const workerMachine = setup({
   actions: {
     startInit: ({ context, self }) => {
       const runId = context.runId;
+      const signal = context.controller!.signal;
       let pending: Promise<void>;
       try {
-        pending = Promise.resolve(context.exec.init?.());
+        pending = Promise.resolve(context.exec.init?.(signal));
       } catch (error) {
         pending = Promise.reject(error);
       }
@@ -135,7 +157,8 @@ export const workerMachine = setup({
       );
     },
     abortRun: ({ context }) => context.controller?.abort(STOP_REASON),
-    nextRun: assign({ runId: ({ context }) => context.runId + 1 }),
+    // An init gets its own signal, as a run does: a stop or an init timeout aborts it.
+    nextInit: assign(({ context }) => ({ runId: context.runId + 1, controller: new AbortController() })),
     recordFailure: assign({
       failure: ({ event }, params: { kind: FailureKind }) => ({ kind: params.kind, error: (event as { error?: unknown }).error }),
     }),
@@ -181,37 +204,55 @@ export const workerMachine = setup({
       entry: 'reportNew',
       on: {
         START: [
-          { guard: 'hasInit', target: 'Initialized.starting', actions: 'nextRun' },
+          { guard: 'hasInit', target: 'Initialized.starting', actions: 'nextInit' },
           // Nothing to initialize: report Initialized (the lifecycle promises it) and run, in one
           // microstep instead of three.
           { target: 'Run', actions: 'reportInitialized' },
         ],
-        INIT: [{ guard: 'hasInit', target: 'Initialized.initializing', actions: 'nextRun' }, { target: 'Initialized.ready' }],
+        INIT: [{ guard: 'hasInit', target: 'Initialized.initializing', actions: 'nextInit' }, { target: 'Initialized.ready' }],
         STOP: 'Stopped',
         FAIL: { target: 'Failed', actions: { type: 'recordFailure', params: { kind: 'forced' } } },
       },
     },
     // Where init leads is the state it runs in: `starting` goes on to Run, `initializing` stops
-    // in `ready` until RUN (WorkerPool.initWorker).
+    // in `ready` until RUN (WorkerPool.initWorker). A STOP while init runs aborts its signal and
+    // waits for it in `stopping`, up to the stop timeout, exactly as for run.
     Initialized: {
       entry: 'reportInitialized',
       initial: 'ready',
       states: {
         initializing: {
           entry: 'startInit',
-          on: { INIT_DONE: { guard: 'currentRun', target: 'ready' }, INIT_FAILED: initFailed },
+          ...initTimer,
+          on: { INIT_DONE: { guard: 'currentRun', target: 'ready' }, INIT_FAILED: initFailed, STOP: 'stopping' },
         },
         starting: {
           entry: 'startInit',
-          on: { INIT_DONE: { guard: 'currentRun', target: '#worker.Run' }, INIT_FAILED: initFailed },
+          ...initTimer,
+          on: { INIT_DONE: { guard: 'currentRun', target: '#worker.Run' }, INIT_FAILED: initFailed, STOP: 'stopping' },
+        },
+        stopping: {
+          entry: 'abortRun',
+          after: {
+            stopTimeout: {
+              target: '#worker.Failed',
+              actions: assign({ failure: () => ({ kind: 'stop-timeout' as const, phase: 'init' as const }) }),
+            },
+          },
+          on: {
+            INIT_DONE: { guard: 'currentRun', target: '#worker.Stopped' },
+            INIT_FAILED: [
+              { guard: and(['currentRun', 'abortedByStop']), target: '#worker.Stopped' },
+              { guard: 'currentRun', target: '#worker.Failed.dead', actions: { type: 'recordFailure', params: { kind: 'init' } } },
+            ],
+          },
         },
         ready: {
-          on: { RUN: '#worker.Run', START: '#worker.Run' },
+          on: { RUN: '#worker.Run', START: '#worker.Run', STOP: '#worker.Stopped' },
         },
       },
       on: {
-        STOP: 'Stopped',
-        FAIL: { target: 'Failed', actions: { type: 'recordFailure', params: { kind: 'forced' } } },
+        FAIL: { target: 'Failed', actions: ['abortRun', { type: 'recordFailure', params: { kind: 'forced' } }] },
       },
     },
     Run: {
@@ -240,7 +281,7 @@ export const workerMachine = setup({
           after: {
             stopTimeout: {
               target: '#worker.Failed',
-              actions: assign({ failure: () => ({ kind: 'stop-timeout' }) }),
+              actions: assign({ failure: () => ({ kind: 'stop-timeout' as const, phase: 'run' as const }) }),
             },
           },
           on: {
@@ -311,7 +352,7 @@ export const workerMachine = setup({
           entry: ['recordRestart', 'reportBackoff'],
           after: {
             backoffDelay: [
-              { guard: 'reinit', target: '#worker.Initialized.starting', actions: 'nextRun' },
+              { guard: 'reinit', target: '#worker.Initialized.starting', actions: 'nextInit' },
               { target: '#worker.Run' },
             ],
           },

@@ -1,6 +1,7 @@
 import type { ChiefOutput, SupervisionStrategy } from '../machines/chief.js';
 import { DEFAULT_EVENT_BUFFER } from './event-hub.js';
 import { InvalidArgumentError } from './errors.js';
+import type { ProcessFault } from './process-errors.js';
 
 /**
  * uwe's `DefaultForceStopTimeout`: how long a stop may take in all before it is forced.
@@ -60,6 +61,13 @@ export interface ChiefOptions {
    * @default 1_000
    */
   stallThresholdMs?: number;
+  /**
+   * Catch `uncaughtException` and `unhandledRejection` while `run()` lasts: a `fatal`
+   * `process.fault` event with the error and stack, a graceful stop (bounded by the force-stop
+   * timeout), exit code 1. The handlers are removed when `run()` settles.
+   * @default true when the Chief owns the process (default signal locker and `exitProcess`), else false
+   */
+  handleProcessErrors?: boolean;
 }
 
 /**
@@ -87,7 +95,10 @@ export interface Clock {
  * process.exitCode = result.graceful ? 0 : 1;
  * ```
  */
-export type RunResult = ChiefOutput;
+export type RunResult = ChiefOutput & {
+  /** The process fault that stopped the Chief (see `handleProcessErrors`). */
+  fault?: ProcessFault;
+};
 
 /**
  * Something with its own lifetime inside `run()`: started before the workers, stopped after them.
@@ -106,7 +117,8 @@ export interface ChiefAttachment {
 }
 
 /** {@link ChiefOptions} with the defaults filled in. */
-export type ResolvedChiefOptions = Required<Omit<ChiefOptions, 'clock' | 'random'>> & Pick<ChiefOptions, 'clock' | 'random'>;
+export type ResolvedChiefOptions = Required<Omit<ChiefOptions, 'clock' | 'random' | 'handleProcessErrors'>> &
+  Pick<ChiefOptions, 'clock' | 'random' | 'handleProcessErrors'>;
 
 /** Validates the options and fills in every default, in one place. */
 export function resolveChiefOptions(options: ChiefOptions): ResolvedChiefOptions {
@@ -121,6 +133,7 @@ export function resolveChiefOptions(options: ChiefOptions): ResolvedChiefOptions
     stallThresholdMs: options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS,
     clock: options.clock,
     random: options.random,
+    handleProcessErrors: options.handleProcessErrors,
   };
   if (!['one-for-one', 'one-for-all', 'rest-for-one'].includes(resolved.strategy)) {
     throw new InvalidArgumentError(`unknown strategy "${String(resolved.strategy)}"`);

@@ -1,8 +1,9 @@
-import { createActor, type Actor } from 'xstate';
-import { chiefMachine, type ChiefEmitted } from '../machines/chief.js';
+import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import { chiefMachine, unreachedClosers, type ChiefEmitted } from '../machines/chief.js';
 import type { WorkerSpec } from '../machines/chief-registry.js';
 import type { WorkerReport } from '../machines/worker.js';
 import { WorkerState } from '../machines/worker-state.js';
+import { closeUnreached, closersOf, openAttachments } from './chief-closers.js';
 import { noticeEvent, outcomeEvents, stoppedEvent } from './chief-notices.js';
 import type { ChiefAttachment, ResolvedChiefOptions, RunResult } from './chief-options.js';
 import { validateDependencies } from './dependencies.js';
@@ -11,10 +12,11 @@ import { createEvent, type ChiefEvent, type EventLevel } from './events.js';
 import type { ChiefPhase, WorkerCounters } from './health-source.js';
 import { reportEvents, type PendingRestarts } from './report-events.js';
 import type { RunWaiters } from './run-waiters.js';
+import { callSafely } from './safe-call.js';
 
 /** The callbacks a user sets on a Chief. */
 export interface ChiefHooks {
-  recover: ((name: string, error: unknown) => void) | undefined;
+  recover: ((name: string, error: unknown) => unknown) | undefined;
   crashLevel: EventLevel;
   shutdown: (() => void | Promise<void>) | undefined;
 }
@@ -35,19 +37,24 @@ export interface ChiefRunHost {
   forget(name: string): void;
 }
 
+type ChiefSnapshot = SnapshotFrom<typeof chiefMachine>;
+
+/** The public phase of a statechart state: the attachments start while the Chief is still idle. */
+function phaseOf(snapshot: ChiefSnapshot): ChiefPhase {
+  const top = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
+  return top === 'attaching' ? 'idle' : (top as ChiefPhase);
+}
+
 /**
- * One run of a Chief, from `run()` until it settles: the supervisor statechart's actor, the phase,
- * and the translation of what the statechart says into events. A Chief makes a new one per run,
- * so nothing of a finished run leaks into the next.
+ * One run of a Chief, from `run()` until it settles: the supervisor statechart's actor and the
+ * translation of what it says into events. The whole stop (drain, workers, shutdown callback,
+ * attachments) is the statechart's; this class only asks for it. A Chief makes a new one per
+ * run, so nothing of a finished run leaks into the next.
  */
 export class ChiefRun {
   readonly #host: ChiefRunHost;
   #actor: Actor<typeof chiefMachine> | undefined;
   #phase: ChiefPhase = 'idle';
-  #stopRequested = false;
-  #finished = false;
-  #stopDelay: ReturnType<typeof setTimeout> | undefined;
-  #earlyStop: 'locker' | 'shutdown' | undefined;
   readonly #pending: PendingRestarts = new Map();
 
   constructor(host: ChiefRunHost) {
@@ -58,83 +65,71 @@ export class ChiefRun {
     return this.#phase;
   }
 
+  /** The statechart ended (or never started: the run was refused). */
   get finished(): boolean {
-    return this.#finished;
+    return this.#actor === undefined || this.#actor.getSnapshot().status !== 'active';
   }
 
   /** The statechart runs and accepts run-time changes (add, remove, restart). */
   get active(): boolean {
-    return this.#actor !== undefined && !this.#finished;
+    return !this.finished;
   }
 
-  /** Starts the attachments, then the workers; settles with the result once everything stopped. */
+  /** Starts the statechart (attachments, then workers); settles with the result once everything stopped. */
   async start(locker: Promise<unknown>): Promise<RunResult> {
     const host = this.#host;
-    try {
-      if (host.specs.size === 0) {
-        const error = new NoWorkersError();
-        host.publish(createEvent({ type: 'chief.error', level: 'error', message: error.message, error }));
-        throw error;
-      }
-      validateDependencies(host.specs);
-      const started = await this.#startAttachments();
-      const actor = this.#createActor();
-      const finished = new Promise<void>((resolve, reject) => {
-        actor.subscribe({
-          next: (snapshot) => {
-            const phase = snapshot.value as ChiefPhase;
-            if (phase !== this.#phase) this.#enterPhase(phase);
-          },
-          complete: () => resolve(),
-          error: (error) => reject(error),
-        });
-      });
-      actor.on('*', (emitted) => this.#onEmitted(emitted as ChiefEmitted));
-      actor.start();
-      actor.send({ type: 'START' });
-      if (this.#earlyStop) this.requestStop(this.#earlyStop);
-      locker.then(
-        () => this.requestStop('locker'),
-        (error: unknown) => {
-          host.publish(
-            createEvent({ type: 'callback.failed', level: 'error', message: 'locker rejected: stopping', fields: { callback: 'locker' }, error }),
-          );
-          this.requestStop('locker');
-        },
-      );
-      try {
-        await finished;
-      } catch (error) {
-        host.publish(createEvent({ type: 'chief.error', level: 'fatal', message: 'supervisor statechart failed', error }));
-        throw error;
-      }
-      this.#finished = true;
-      const result = actor.getSnapshot().output!;
-      await this.#finish(result, started);
-      if (result.error) throw new NoWorkersError();
-      return result;
-    } finally {
-      this.#finished = true;
-      if (this.#stopDelay !== undefined) clearTimeout(this.#stopDelay);
+    if (host.specs.size === 0) {
+      const error = new NoWorkersError();
+      host.publish(createEvent({ type: 'chief.error', level: 'error', message: error.message, error }));
+      throw error;
     }
+    validateDependencies(host.specs);
+    const actor = this.#createActor();
+    const finished = new Promise<void>((resolve, reject) => {
+      actor.subscribe({
+        next: (snapshot) => {
+          const phase = phaseOf(snapshot);
+          if (phase !== this.#phase) this.#enterPhase(phase, snapshot);
+        },
+        complete: () => resolve(),
+        error: (error) => reject(error),
+      });
+    });
+    actor.on('*', (emitted) => this.#onEmitted(emitted as ChiefEmitted));
+    actor.start();
+    actor.send({ type: 'START' });
+    locker.then(
+      () => this.requestStop('locker'),
+      (error: unknown) => {
+        host.publish(
+          createEvent({ type: 'callback.failed', level: 'error', message: 'locker rejected: stopping', fields: { callback: 'locker' }, error }),
+        );
+        this.requestStop('locker');
+      },
+    );
+    try {
+      await finished;
+    } catch (error) {
+      host.publish(createEvent({ type: 'chief.error', level: 'fatal', message: 'supervisor statechart failed', error }));
+      throw error;
+    }
+    const snapshot = actor.getSnapshot();
+    if (snapshot.context.startError !== undefined) {
+      host.waiters.onStopped(() => WorkerState.NotExists);
+      throw snapshot.context.startError;
+    }
+    const result = snapshot.output!;
+    this.#finish(result, snapshot);
+    if (result.error) throw new NoWorkersError();
+    return result;
   }
 
-  /** Readiness turns false at once; the workers are stopped after the attachments' shutdown delay. */
-  requestStop(reason: 'locker' | 'shutdown'): void {
-    if (this.#stopRequested || this.#finished) return;
-    if (!this.#actor) {
-      // Asked while the attachments start: the statechart stops as soon as it exists.
-      this.#earlyStop = reason;
-      return;
-    }
-    this.#stopRequested = true;
-    const host = this.#host;
-    host.publish(createEvent({ type: 'chief.stopping', level: 'info', message: 'stop requested', fields: { reason } }));
-    host.notifyChange();
-    const delay = Math.max(0, ...host.attachments.map((a) => a.shutdownDelayMs ?? 0));
-    const actor = this.#actor;
-    if (delay > 0) this.#stopDelay = setTimeout(() => actor.send({ type: 'STOP' }), delay);
-    else actor.send({ type: 'STOP' });
+  /**
+   * Asks the statechart to stop: readiness turns false at once, the workers are told after the
+   * attachments' shutdown delay. Asked while the attachments start, it is kept until they are up.
+   */
+  requestStop(reason: string): void {
+    this.#actor?.send({ type: 'STOP', reason });
   }
 
   /** Ends the stop at once, as forced (a second signal). */
@@ -174,7 +169,7 @@ export class ChiefRun {
   }
 
   isReady(): boolean {
-    if (this.#phase !== 'running' || this.#stopRequested || !this.#actor) return false;
+    if (this.#phase !== 'running' || !this.#actor) return false;
     const registry = this.#actor.getSnapshot().context.registry;
     for (const name of registry.order) {
       const entry = registry.entries.get(name)!;
@@ -189,7 +184,8 @@ export class ChiefRun {
   }
 
   #createActor(): Actor<typeof chiefMachine> {
-    const { options, specs } = this.#host;
+    const { options, specs, attachments, hooks } = this.#host;
+    const closerHost = { attachments, shutdown: () => hooks.shutdown, publish: this.#host.publish };
     const actor = createActor(chiefMachine, {
       input: {
         workers: [...specs.values()],
@@ -198,6 +194,9 @@ export class ChiefRun {
         withinMs: options.withinMs,
         escalate: options.escalate,
         forceStopTimeoutMs: options.forceStopTimeoutMs,
+        ...(attachments.length > 0 ? { open: () => openAttachments(closerHost) } : {}),
+        closers: closersOf(closerHost),
+        drainMs: Math.max(0, ...attachments.map((a) => a.shutdownDelayMs ?? 0)),
         ...(options.clock?.now ? { now: () => options.clock!.now!() } : {}),
         ...(options.random ? { random: options.random } : {}),
       },
@@ -207,68 +206,31 @@ export class ChiefRun {
     return actor;
   }
 
-  async #startAttachments(): Promise<ChiefAttachment[]> {
-    const started: ChiefAttachment[] = [];
-    for (const attachment of this.#host.attachments) {
-      try {
-        await attachment.start();
-        started.push(attachment);
-      } catch (error) {
-        // The attachment reported its own failure with the cause; this says what it means.
-        this.#host.publish(
-          createEvent({
-            type: 'chief.error',
-            level: 'error',
-            message: `chief not started: the ${attachment.name} failed to start`,
-            fields: { attachment: attachment.name, error: error instanceof Error ? error.message : String(error) },
-          }),
-        );
-        await this.#stopAttachments(started);
-        throw error;
-      }
-    }
-    return started;
-  }
-
-  async #stopAttachments(attachments: ChiefAttachment[]): Promise<void> {
-    for (const attachment of [...attachments].reverse()) {
-      try {
-        await attachment.stop();
-      } catch (error) {
-        this.#host.publish(createEvent({ type: 'chief.error', level: 'error', message: `cannot stop ${attachment.name}`, error }));
-      }
-    }
-  }
-
-  async #finish(result: RunResult, attachments: ChiefAttachment[]): Promise<void> {
+  #finish(result: RunResult, snapshot: ChiefSnapshot): void {
     const host = this.#host;
     const states = this.states() ?? {};
     host.waiters.onStopped((name) => states[name] ?? WorkerState.NotExists);
-    for (const event of outcomeEvents(result, host.options.forceStopTimeoutMs)) host.publish(event);
-    if (host.hooks.shutdown) {
-      try {
-        await host.hooks.shutdown();
-      } catch (error) {
-        host.publish(
-          createEvent({ type: 'callback.failed', level: 'error', message: 'shutdown callback threw', fields: { callback: 'shutdown' }, error }),
-        );
-      }
-    }
-    await this.#stopAttachments(attachments);
+    const unreached = unreachedClosers(snapshot.context);
+    const skipped = unreached.filter((c) => c.kind === 'attachment' || host.hooks.shutdown).map((c) => c.name);
+    for (const event of outcomeEvents(result, host.options.forceStopTimeoutMs, skipped)) host.publish(event);
+    closeUnreached(unreached, host.publish);
     host.publish(stoppedEvent(result));
     host.notifyChange();
   }
 
-  #enterPhase(phase: ChiefPhase): void {
+  #enterPhase(phase: ChiefPhase, snapshot: ChiefSnapshot): void {
     const host = this.#host;
     this.#phase = phase;
     if (phase === 'starting') {
       host.publish(createEvent({ type: 'chief.starting', level: 'info', message: 'chief starting', fields: { workers: host.specs.size } }));
     }
     if (phase === 'running') host.publish(createEvent({ type: 'chief.running', level: 'info', message: 'chief running' }));
-    if ((phase === 'stopping' || phase === 'stopped') && !this.#stopRequested) {
-      this.#stopRequested = true;
-      host.publish(createEvent({ type: 'chief.stopping', level: 'info', message: 'chief stopping', fields: { reason: 'escalation' } }));
+    if (phase === 'stopping') {
+      const { stopReason, error } = snapshot.context;
+      const reason = stopReason ?? (error !== undefined ? 'error' : 'escalation');
+      host.publish(
+        createEvent({ type: 'chief.stopping', level: 'info', message: stopReason ? 'stop requested' : 'chief stopping', fields: { reason } }),
+      );
     }
     host.notifyChange();
   }
@@ -293,10 +255,9 @@ export class ChiefRun {
     for (let i = 0; i < reports.length; i++) {
       const report = reports[i];
       const changed = report.state !== previous[i];
-      if (changed && report.failure?.kind === 'crash' && report.state === WorkerState.Failed && host.hooks.recover) {
-        try {
-          host.hooks.recover(report.name, report.failure.error);
-        } catch (error) {
+      const recover = host.hooks.recover;
+      if (changed && report.failure?.kind === 'crash' && report.state === WorkerState.Failed && recover) {
+        callSafely(() => recover(report.name, report.failure!.error), (error) =>
           host.publish(
             createEvent({
               type: 'callback.failed',
@@ -306,8 +267,8 @@ export class ChiefRun {
               fields: { callback: 'recover' },
               error,
             }),
-          );
-        }
+          ),
+        );
       }
       if (listening) for (const event of reportEvents(report, previous[i], this.#pending, host.hooks.crashLevel)) host.publish(event);
       if (host.waiters.size > 0) host.waiters.onReport(report);

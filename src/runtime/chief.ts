@@ -3,20 +3,16 @@ import { WorkerState } from '../machines/worker-state.js';
 import { assertDuration, resolveChiefOptions, type ChiefAttachment, type ChiefOptions, type ResolvedChiefOptions, type RunResult } from './chief-options.js';
 import { ChiefRun, type ChiefHooks, type ChiefRunHost } from './chief-run.js';
 import { validateDependencies } from './dependencies.js';
-import {
-  ChiefStateError,
-  InvalidArgumentError,
-  UnknownWorkerError,
-} from './errors.js';
+import { ChiefStateError, InvalidArgumentError, UnknownWorkerError } from './errors.js';
 import { ChangeListeners } from './change-listeners.js';
 import { EventHub } from './event-hub.js';
 import { createEvent, type ChiefEvent, type EventHandler } from './events.js';
 import { chiefHealthSource, type HealthSource } from './health-source.js';
 import { runNested } from './nested-run.js';
-import { exitAfterStop } from './process-exit.js';
 import { RunWaiters } from './run-waiters.js';
 import { StallMonitor } from './stall-monitor.js';
-import { runLocker, type Locker } from './signal-locker.js';
+import type { Locker } from './signal-locker.js';
+import { runTopLevel } from './top-run.js';
 import type { Worker, WorkerContext } from './worker.js';
 import { toExec, type ChiefWorkerContext } from './worker-exec.js';
 import type { WorkerOptions } from './worker-options.js';
@@ -71,6 +67,8 @@ export class Chief implements Worker {
 
   /**
    * Registers a worker, to be started by `run()` in registration order; uwe's `AddWorker`.
+   * While a run goes on it throws {@link ChiefStateError} (use `addWorkerAndLaunch`); once the
+   * run settled, the worker is registered for the next `run()`.
    *
    * @example
    * ```ts
@@ -139,7 +137,7 @@ export class Chief implements Worker {
   removeWorker(name: string): Promise<void> {
     if (!this.#specs.has(name)) return Promise.reject(new UnknownWorkerError(name));
     const run = this.#run;
-    if (!run?.active) {
+    if (!run?.active || run.phase === 'idle') {
       if (run && !run.finished) return Promise.reject(new ChiefStateError('the chief is starting'));
       this.#specs.forget(name);
       return Promise.resolve();
@@ -161,7 +159,7 @@ export class Chief implements Worker {
   restartWorker(name: string): Promise<void> {
     if (!this.#specs.has(name)) return Promise.reject(new UnknownWorkerError(name));
     const run = this.#run;
-    if (!run?.active || run.phase === 'stopping') return Promise.reject(new ChiefStateError('the chief is not running'));
+    if (!run?.active || run.phase === 'stopping' || run.phase === 'idle') return Promise.reject(new ChiefStateError('the chief is not running'));
     // Reports reach the waiters a microtask later, so asking first and waiting next loses none.
     return this.#waiters.untilRun(name, run.restart(name));
   }
@@ -196,7 +194,7 @@ export class Chief implements Worker {
 
   /**
    * Sets the callback that receives every event; uwe's `SetEventHandler`. A handler that throws
-   * is reported on stderr and to the `events()` readers; it never stops the Chief.
+   * or rejects is reported on stderr and to the `events()` readers; it never stops the Chief.
    *
    * @example
    * ```ts
@@ -261,7 +259,9 @@ export class Chief implements Worker {
   }
 
   /**
-   * A callback run after all workers stopped; uwe's `SetShutdown`. If it throws, an event says so.
+   * A callback run after every worker's `init` and `run` settled or was abandoned; uwe's
+   * `SetShutdown`. A throw or rejection is a `callback.failed` event; the force-stop timeout
+   * bounds it (a hung one is named in `result.hung`).
    *
    * @example
    * ```ts
@@ -324,6 +324,8 @@ export class Chief implements Worker {
   /**
    * Runs every worker and waits until the Chief is stopped (by the locker, `shutdown()`, or an
    * escalation); uwe's `Run`. Given a context it runs as a worker of a parent Chief instead.
+   * While a run goes on, `run()` rejects with {@link ChiefStateError} (the locker is not
+   * called); once it settled, the Chief may run again, with the workers added since.
    *
    * @example
    * ```ts
@@ -358,15 +360,17 @@ export class Chief implements Worker {
     return this.#specs.add(name, worker, options);
   }
 
-  async #runTop(): Promise<RunResult> {
-    const locker = runLocker(this.#locker, () => this.#run?.forceStop());
-    try {
-      const result = await this.#runWith(locker.wait);
-      if (locker.owned && this.#options.exitProcess) exitAfterStop(result);
-      return result;
-    } finally {
-      locker.release();
-    }
+  #runTop(): Promise<RunResult> {
+    // Refused before the locker is called: a custom locker may have effects, or wait for ever.
+    if (this.#run?.finished === false) return Promise.reject(new ChiefStateError('run() was already called'));
+    return runTopLevel({
+      ...this.#options,
+      locker: this.#locker,
+      publish: this.#publish,
+      requestStop: (reason) => this.#run?.requestStop(reason),
+      forceStop: () => this.#run?.forceStop(),
+      runWith: (locker) => this.#runWith(locker),
+    });
   }
 
   #runWith(locker: Promise<unknown>): Promise<RunResult> {
@@ -392,5 +396,4 @@ export class Chief implements Worker {
       forget: (name) => this.#specs.forget(name),
     };
   }
-
 }

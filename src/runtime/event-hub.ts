@@ -1,4 +1,5 @@
 import { createEvent, type ChiefEvent, type EventHandler } from './events.js';
+import { callSafely } from './safe-call.js';
 
 /** Default number of events an `events()` reader may fall behind before the oldest are dropped. */
 export const DEFAULT_EVENT_BUFFER = 1_024;
@@ -38,23 +39,24 @@ export class EventHub {
     for (const sink of this.#sinks) sink(event);
     const handler = this.#handler;
     if (handler === undefined) return;
-    try {
-      handler(event);
-    } catch (error) {
-      if (event.type !== 'callback.failed') {
-        const failure = createEvent({
-          type: 'callback.failed',
-          level: 'error',
-          message: 'event handler threw',
-          fields: { callback: 'eventHandler', event: event.type },
-          error,
-        });
-        for (const reader of this.#readers) reader.push(failure);
-        for (const sink of this.#sinks) sink(failure);
-      }
-      // Nowhere else to report a failing handler: keep it visible on stderr.
-      console.error('uwe: event handler threw:', error);
+    // A handler may be async: its rejection is reported as a throw is, never left unhandled.
+    callSafely(() => handler(event), (error) => this.#handlerFailed(event, error));
+  }
+
+  #handlerFailed(event: ChiefEvent, error: unknown): void {
+    if (event.type !== 'callback.failed') {
+      const failure = createEvent({
+        type: 'callback.failed',
+        level: 'error',
+        message: 'event handler threw',
+        fields: { callback: 'eventHandler', event: event.type },
+        error,
+      });
+      for (const reader of this.#readers) reader.push(failure);
+      for (const sink of this.#sinks) sink(failure);
     }
+    // Nowhere else to report a failing handler: keep it visible on stderr.
+    console.error('uwe: event handler threw:', error);
   }
 
   /** A new reader of every event published from now on until {@link close}. */

@@ -42,7 +42,9 @@ export type ChiefEventType =
   | 'worker.tick-skipped'
   | 'worker.output'
   | 'callback.failed'
+  | 'callback.hung'
   | 'events.dropped'
+  | 'process.fault'
   | 'socket.listening'
   | 'socket.closed'
   | 'socket.error'
@@ -97,7 +99,7 @@ export interface ChiefEvent {
  * chief.setEventHandler(handler);
  * ```
  */
-export type EventHandler = (event: ChiefEvent) => void;
+export type EventHandler = (event: ChiefEvent) => void | Promise<void>;
 
 interface EventInit {
   type: ChiefEventType;

@@ -94,8 +94,16 @@ function failureEvent(report: WorkerReport, crashLevel: EventLevel): ChiefEvent 
         type: 'worker.stop-timeout',
         level: 'error',
         worker,
-        message: `worker did not stop within ${report.givenMs} ms and was abandoned`,
-        fields: { reason: 'stop-timeout', givenMs: report.givenMs },
+        message: `worker did not stop within ${report.givenMs} ms and was abandoned (its ${failure.phase ?? 'run'} hung)`,
+        fields: { reason: 'stop-timeout', givenMs: report.givenMs, phase: failure.phase ?? 'run' },
+      });
+    case 'init-timeout':
+      return createEvent({
+        type: 'worker.init-failed',
+        level: 'error',
+        worker,
+        message: 'worker init timed out (initTimeoutMs) and was abandoned',
+        fields: { reason: 'init-timeout' },
       });
     case 'forced':
       return undefined;

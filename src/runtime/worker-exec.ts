@@ -73,7 +73,8 @@ class Exec implements WorkerExec {
 }
 
 class ExecWithInit extends Exec {
-  init(): void | Promise<void> {
-    return this.worker.init!();
+  init(signal: AbortSignal): void | Promise<void> {
+    // An init written as `init()` simply ignores the context.
+    return this.worker.init!(createWorkerContext(this.name, signal, this.values()));
   }
 }

@@ -36,8 +36,13 @@ export interface WorkerOptions {
   maxRestarts?: number;
   /** The window of `maxRestarts`. @default 60_000 */
   withinMs?: number;
-  /** Time `run` gets to settle after the stop signal. @default 5_000 */
+  /** Time `init` or `run` gets to settle after the stop signal. @default 5_000 */
   stopTimeoutMs?: number;
+  /**
+   * An `init` that takes longer fails with reason `init-timeout` (its signal is aborted), which
+   * then follows the restart policy as a failed `init`. @default undefined (no limit)
+   */
+  initTimeoutMs?: number;
   /** Workers that must be `Run` before this one starts; they stop after it. @default [] */
   dependsOn?: string[];
   /** The worker may be down without making the application not ready (`/readyz`). @default false */
@@ -91,6 +96,7 @@ export function resolveWorkerOptions(name: string, options: WorkerOptions = {}):
   const maxRestarts = nonNegative(name, 'maxRestarts', options.maxRestarts ?? DEFAULT_WORKER_OPTIONS.maxRestarts);
   const withinMs = nonNegative(name, 'withinMs', options.withinMs ?? DEFAULT_WORKER_OPTIONS.withinMs);
   const stopTimeoutMs = nonNegative(name, 'stopTimeoutMs', options.stopTimeoutMs ?? DEFAULT_WORKER_OPTIONS.stopTimeoutMs);
+  const initTimeoutMs = options.initTimeoutMs === undefined ? undefined : nonNegative(name, 'initTimeoutMs', options.initTimeoutMs);
   const backoff = resolveBackoff(options.backoff);
   for (const key of ['initialMs', 'maxMs', 'factor', 'resetAfterMs'] as const) nonNegative(name, `backoff.${key}`, backoff[key]);
   if (!(backoff.jitter >= 0 && backoff.jitter <= 1)) {
@@ -106,10 +112,13 @@ export function resolveWorkerOptions(name: string, options: WorkerOptions = {}):
     backoff === DEFAULT_BACKOFF &&
     maxRestarts === DEFAULT_POLICY.maxRestarts &&
     withinMs === DEFAULT_POLICY.withinMs &&
-    stopTimeoutMs === DEFAULT_POLICY.stopTimeoutMs;
+    stopTimeoutMs === DEFAULT_POLICY.stopTimeoutMs &&
+    initTimeoutMs === undefined;
   return {
     // Workers with the default policy share one frozen object rather than a copy each.
-    policy: isDefault ? DEFAULT_POLICY : { restart, backoff, maxRestarts, withinMs, stopTimeoutMs },
+    policy: isDefault
+      ? DEFAULT_POLICY
+      : { restart, backoff, maxRestarts, withinMs, stopTimeoutMs, ...(initTimeoutMs !== undefined ? { initTimeoutMs } : {}) },
     dependsOn: dependsOn.length === 0 ? NO_DEPENDENCIES : [...dependsOn],
     optional: options.optional ?? DEFAULT_WORKER_OPTIONS.optional,
   };

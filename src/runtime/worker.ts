@@ -59,10 +59,26 @@ export interface WorkerContext {
 }
 
 /**
+ * What a worker's `init` receives: its name, the context values, and a signal that aborts when
+ * the worker is told to stop while `init` still runs (or when its `initTimeoutMs` passed).
+ *
+ * @example
+ * ```ts
+ * const worker: Worker = {
+ *   async init(ctx) { await connect({ signal: ctx.signal }); },
+ *   run: (ctx) => ctx.done,
+ * };
+ * ```
+ */
+export type InitContext = Pick<WorkerContext, 'name' | 'signal' | 'done' | 'values'>;
+
+/**
  * A long-lived unit of work run and supervised by a Chief; uwe's `Worker`.
  *
  * `init` (optional) runs once before the first `run`, and again before a restart when the
- * restart policy includes `Restart.WithReInit`; when it throws, the worker is `Failed`.
+ * restart policy includes `Restart.WithReInit`; when it throws, the worker is `Failed`. It gets
+ * an {@link InitContext} (`init()` without arguments works too): a stop while `init` runs aborts
+ * `ctx.signal` and waits for `init` to settle up to the stop timeout, exactly as for `run`.
  * `run` works until `ctx.signal` is aborted and then returns. Its ending decides the state:
  * resolving (to nothing) -> `Stopped`; resolving to an `Error` ("error exit", uwe's
  * `return err`) or throwing/rejecting ("crash", uwe's panic) -> `Failed`. After the Chief asks a
@@ -82,7 +98,7 @@ export interface WorkerContext {
  * ```
  */
 export interface Worker {
-  init?(): void | Promise<void>;
+  init?(ctx: InitContext): void | Promise<void>;
   run(ctx: WorkerContext): Promise<void | Error>;
 }
 

@@ -194,14 +194,14 @@ describe('ServiceSocketServer user actions', () => {
     expect(text(await exchange(server.path, '{"ActionFunc":"echo","args":{"n":1}}\n'))).toBe('{"status":0,"data":{"got":{"n":1}}}\n');
   });
 
-  it('answers status -1 with the message when an action throws, and reports it', async () => {
+  it('answers status -1 with the message when an action throws, and reports it as callback.failed', async () => {
     const boom = { name: 'boom', handler: () => { throw new Error('disk full'); } };
     const server = await start({ actions: [boom] });
     expect(text(await exchange(server.path, '{"ActionFunc":"boom"}\n'))).toBe(
       '{"status":-1,"error":"action_failed: disk full","data":null}\n',
     );
-    const event = await source.waitForEvent('socket.request-failed', (e) => e.fields.action === 'boom');
-    expect(event.fields.error).toBe('disk full');
+    const event = await source.waitForEvent('callback.failed', (e) => e.fields.action === 'boom');
+    expect(event.fields).toMatchObject({ callback: 'socketAction', error: 'disk full' });
   });
 
   it('answers status -1 when an async action rejects or returns what JSON cannot hold', async () => {
@@ -209,6 +209,8 @@ describe('ServiceSocketServer user actions', () => {
     const bigint = { name: 'bigint', handler: () => 1n };
     const server = await start({ actions: [rejects, bigint] });
     expect(text(await exchange(server.path, '{"ActionFunc":"rejects"}'))).toContain('"status":-1,"error":"action_failed: nope"');
+    const rejected = await source.waitForEvent('callback.failed', (e) => e.fields.action === 'rejects');
+    expect(rejected.fields).toMatchObject({ callback: 'socketAction', error: 'nope' });
     expect(text(await exchange(server.path, '{"ActionFunc":"bigint"}'))).toContain('"status":-1,"error":"action_failed: result cannot be serialised');
   });
 

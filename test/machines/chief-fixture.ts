@@ -19,6 +19,8 @@ export interface SpecOptions {
   obeysStop?: boolean;
   /** Give the worker an init that rejects. */
   initFails?: boolean;
+  /** Give the worker an init that never settles, whatever its signal says. */
+  initHangs?: boolean;
 }
 
 /** A Chief machine on a simulated clock whose workers' runs the test settles by hand. */
@@ -41,6 +43,7 @@ export function chiefFixture(workers: Record<string, SpecOptions>, input: Omit<C
     },
     exec: {
       ...(o.initFails ? { init: () => Promise.reject(new Error(`${name}: init failed`)) } : {}),
+      ...(o.initHangs ? { init: () => (log.push(`init ${name}`), new Promise<void>(() => {})) } : {}),
       run: (signal) => {
         const settle = deferred<unknown>();
         runs.push({ worker: name, signal, settle });

@@ -21,7 +21,7 @@ describe('chief machine: start and stop', () => {
     await flush();
     expect(c.log.filter((l) => l.startsWith('abort'))).toEqual(['abort c', 'abort b', 'abort a']);
     expect(c.actor.getSnapshot().status).toBe('done');
-    expect(c.actor.getSnapshot().output).toEqual({ graceful: true, forced: false, failed: [], unstopped: [] });
+    expect(c.actor.getSnapshot().output).toEqual({ graceful: true, forced: false, failed: [], unstopped: [], hung: [] });
   });
 
   it('with no workers, finishes with the uwe error', () => {
@@ -59,14 +59,14 @@ describe('chief machine: start and stop', () => {
     await flush();
     c.actor.send({ type: 'STOP' });
     await flush();
-    expect(c.actor.getSnapshot().value).toBe('stopping');
+    expect(c.actor.getSnapshot().value).toEqual({ stopping: 'workers' });
     c.clock.increment(999);
-    expect(c.actor.getSnapshot().value).toBe('stopping');
+    expect(c.actor.getSnapshot().value).toEqual({ stopping: 'workers' });
     c.clock.increment(1);
     const output = c.actor.getSnapshot().output!;
     expect(output.graceful).toBe(false);
     expect(output.forced).toBe(true);
-    expect(output.unstopped).toEqual([{ name: 'hung', state: 'Run', givenMs: 1_000 }]);
+    expect(output.unstopped).toEqual([{ name: 'hung', state: 'Run', givenMs: 1_000, phase: 'run' }]);
   });
 
   it('a worker past its own stop timeout is failed and listed as unstopped, without forcing', async () => {
@@ -78,7 +78,7 @@ describe('chief machine: start and stop', () => {
     await flush();
     const output = c.actor.getSnapshot().output!;
     expect(output).toMatchObject({ graceful: false, forced: false });
-    expect(output.unstopped).toEqual([{ name: 'hung', state: 'Failed', givenMs: 200 }]);
+    expect(output.unstopped).toEqual([{ name: 'hung', state: 'Failed', givenMs: 200, phase: 'run' }]);
     expect(output.failed).toEqual([{ name: 'hung', reason: 'stop-timeout' }]);
   });
 

@@ -20,6 +20,7 @@ export function workerFixture(options: {
   const clock = new SimulatedClock();
   const reports: WorkerReport[] = [];
   const inits: Deferred<void>[] = [];
+  const initSignals: AbortSignal[] = [];
   const runs: RunHandle[] = [];
   const exec: WorkerExec = {
     run: (signal) => {
@@ -29,7 +30,8 @@ export function workerFixture(options: {
     },
   };
   if (options.withInit !== false) {
-    exec.init = () => {
+    exec.init = (signal) => {
+      initSignals.push(signal);
       const d = deferred<void>();
       inits.push(d);
       return d.promise;
@@ -61,6 +63,7 @@ export function workerFixture(options: {
     clock,
     reports,
     inits,
+    initSignals,
     runs,
     states: () => reports.map((r) => r.state),
     last: () => reports[reports.length - 1],

@@ -113,17 +113,110 @@ describe('worker machine: stop', () => {
     expect(w.runs).toHaveLength(1);
   });
 
-  it('STOP in New or Initialized goes straight to Stopped', async () => {
+  it('STOP in New, or in Initialized once init is done, goes straight to Stopped', async () => {
     const a = workerFixture();
     a.actor.send({ type: 'STOP' });
     expect(a.last()).toMatchObject({ state: 'Stopped', settled: true });
     const b = workerFixture();
-    b.actor.send({ type: 'START' });
-    b.actor.send({ type: 'STOP' });
+    b.actor.send({ type: 'INIT' });
     b.inits[0].resolve();
     await flush();
+    b.actor.send({ type: 'STOP' });
     expect(b.states()).toEqual(['New', 'Initialized', 'Stopped']);
     expect(b.runs).toHaveLength(0);
+  });
+});
+
+describe('worker machine: a stop while init runs', () => {
+  it('init gets a signal; STOP aborts it and waits for init to settle, then Stopped without running', async () => {
+    const w = workerFixture();
+    w.actor.send({ type: 'START' });
+    expect(w.initSignals[0].aborted).toBe(false);
+    w.actor.send({ type: 'STOP' });
+    expect(w.initSignals[0].aborted).toBe(true);
+    w.clock.increment(4_000);
+    await flush();
+    expect(w.last()).toMatchObject({ state: 'Initialized', settled: false });
+    w.inits[0].resolve();
+    await flush();
+    expect(w.states()).toEqual(['New', 'Initialized', 'Stopped']);
+    expect(w.last().settled).toBe(true);
+    expect(w.runs).toHaveLength(0);
+  });
+
+  it('an init that rejects with the abort is Stopped; one that fails otherwise is Failed and not restarted', async () => {
+    const a = workerFixture();
+    a.actor.send({ type: 'START' });
+    a.actor.send({ type: 'STOP' });
+    a.inits[0].reject(a.initSignals[0].reason);
+    await flush();
+    expect(a.last()).toMatchObject({ state: 'Stopped', settled: true });
+    const b = workerFixture({ policy: { restart: Restart.Always } });
+    b.actor.send({ type: 'INIT' });
+    b.actor.send({ type: 'STOP' });
+    b.inits[0].reject(new Error('half-open connection'));
+    await flush();
+    expect(b.last()).toMatchObject({ state: 'Failed', settled: true, failure: { kind: 'init' } });
+    b.clock.increment(60_000);
+    expect(b.inits).toHaveLength(1);
+  });
+
+  it('an init that ignores the stop is abandoned after the stop timeout: Failed, stop-timeout, phase init', async () => {
+    const w = workerFixture({ policy: { stopTimeoutMs: 500, restart: Restart.Always } });
+    w.actor.send({ type: 'START' });
+    w.actor.send({ type: 'STOP' });
+    w.clock.increment(499);
+    expect(w.last().state).toBe('Initialized');
+    w.clock.increment(1);
+    expect(w.last()).toMatchObject({ state: 'Failed', settled: true, failure: { kind: 'stop-timeout', phase: 'init' }, givenMs: 500 });
+    w.inits[0].resolve();
+    await flush();
+    expect(w.last().state).toBe('Failed');
+    expect(w.runs).toHaveLength(0);
+  });
+
+  it('FAIL while init runs aborts its signal', () => {
+    const w = workerFixture();
+    w.actor.send({ type: 'START' });
+    w.actor.send({ type: 'FAIL' });
+    expect(w.initSignals[0].aborted).toBe(true);
+    expect(w.last()).toMatchObject({ state: 'Failed', failure: { kind: 'forced' } });
+  });
+});
+
+describe('worker machine: initTimeoutMs', () => {
+  it('without it, a slow init waits as long as it takes (no timer)', async () => {
+    const w = workerFixture();
+    w.actor.send({ type: 'START' });
+    w.clock.increment(3_600_000);
+    expect(w.last().state).toBe('Initialized');
+    w.inits[0].resolve();
+    await flush();
+    expect(w.last().state).toBe('Run');
+  });
+
+  it('an init slower than initTimeoutMs fails with init-timeout, its signal aborted, and follows the restart policy', async () => {
+    const w = workerFixture({ policy: { initTimeoutMs: 1_000, restart: Restart.OnFail, backoff: { initialMs: 100 } } });
+    w.actor.send({ type: 'START' });
+    w.clock.increment(999);
+    expect(w.last().state).toBe('Initialized');
+    w.clock.increment(1);
+    expect(w.initSignals[0].aborted).toBe(true);
+    expect(w.reports.find((r) => r.state === 'Failed')).toMatchObject({ failure: { kind: 'init-timeout' } });
+    expect(w.last()).toMatchObject({ state: 'Failed', restart: { attempt: 1, reinit: true } });
+    w.inits[0].resolve();
+    w.clock.increment(100);
+    expect(w.inits).toHaveLength(2);
+    w.inits[1].resolve();
+    await flush();
+    expect(w.last().state).toBe('Run');
+  });
+
+  it('with Restart.Never an init-timeout is final', () => {
+    const w = workerFixture({ policy: { initTimeoutMs: 10 } });
+    w.actor.send({ type: 'START' });
+    w.clock.increment(10);
+    expect(w.last()).toMatchObject({ state: 'Failed', settled: true, failure: { kind: 'init-timeout' } });
   });
 });
 

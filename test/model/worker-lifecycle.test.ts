@@ -33,6 +33,7 @@ function delayOf(event: WorkerMachineEvent, before: ModelSnapshot): number {
   const [, , delay] = (event.type as string).split('.');
   const { policy, delayMs } = before.context;
   if (delay === 'stopTimeout') return policy.stopTimeoutMs;
+  if (delay === 'initTimeout') return policy.initTimeoutMs!;
   if (delay === 'backoffDelay') return delayMs;
   if (delay === 'healthyAfter') return policy.backoff.resetAfterMs;
   throw new Error(`unknown delay in ${event.type}`);

@@ -38,7 +38,7 @@ export const ERRORS = {
   plain: new Error('boom'),
   doNotRestart: new Error('bad configuration', { cause: DoNotRestart }),
   stopApp: new Error('schema too new', { cause: StopApp }),
-  /** What an aborted await rejects with; only ever thrown by run, where the stop makes it clean. */
+  /** What an aborted await rejects with; only after a stop (of init or run) is it clean. */
   aborted: new DOMException('The operation was aborted', 'AbortError'),
 } as const;
 export type ErrorTag = keyof typeof ERRORS;
@@ -89,16 +89,21 @@ function optionsFor(restart: number): WorkerOptions {
   };
 }
 
+/** Policies whose configurations with `init` also bound it with `initTimeoutMs`. */
+const TIMED_INIT = new Set(['Never', 'OnFail']);
+
 /** The configurations whose paths are generated: a few policies, with and without `init`. */
 export function modelConfigs(): ModelConfig[] {
   const configs: ModelConfig[] = [];
   for (const [policyName, restart] of Object.entries(POLICIES)) {
     for (const hasInit of [true, false]) {
-      const init = hasInit ? 'init' : 'no-init';
+      const timed = hasInit && TIMED_INIT.has(policyName);
+      const init = hasInit ? (timed ? 'timed-init' : 'init') : 'no-init';
+      const options = { ...optionsFor(restart), ...(timed ? { initTimeoutMs: 500 } : {}) };
       configs.push({
         name: `pool ${policyName} ${init}`,
         driver: 'pool',
-        options: optionsFor(restart),
+        options,
         hasInit,
         selfRestart: true,
         commands: ['INIT', 'RUN', 'STOP', 'FAIL'],
@@ -108,7 +113,7 @@ export function modelConfigs(): ModelConfig[] {
         configs.push({
           name: `actor ${policyName} ${init} ${selfRestart ? 'self-restart' : 'chief-restart'}`,
           driver: 'actor',
-          options: optionsFor(restart),
+          options,
           hasInit,
           selfRestart,
           commands: ['START', 'INIT', 'RUN', 'STOP', 'FAIL', 'GIVE_UP'],
@@ -163,7 +168,7 @@ function candidateEvents(config: ModelConfig, snapshot: ModelSnapshot): WorkerMa
   for (const type of config.commands) events.push(type === 'FAIL' ? { type, error: FORCED_ERROR } : ({ type } as WorkerMachineEvent));
   events.push({ type: 'INIT_DONE', runId }, { type: 'RUN_DONE', runId });
   for (const [tag, error] of Object.entries(ERRORS)) {
-    if (tag === 'aborted') events.push({ type: 'RUN_CRASH', runId, error });
+    if (tag === 'aborted') events.push({ type: 'INIT_FAILED', runId, error }, { type: 'RUN_CRASH', runId, error });
     else events.push({ type: 'INIT_FAILED', runId, error }, { type: 'RUN_ERROR', runId, error }, { type: 'RUN_CRASH', runId, error });
   }
   for (const node of snapshot._nodes) for (const after of node.after) events.push({ type: after.eventType } as never);
@@ -186,9 +191,13 @@ export function eventKey(event: AbstractEvent): string {
   return 'error' in event && event.error !== undefined ? `${event.type}(${errorTag(event.error)})` : event.type;
 }
 
-/** The worker's init is running: `starting` (then Run) or `initializing` (then ready). */
+/** The worker's init is running: `starting` (then Run), `initializing` (then ready) or `stopping` (then Stopped). */
 export function runsInit(snapshot: ModelSnapshot): boolean {
-  return snapshot.matches({ Initialized: 'starting' }) || snapshot.matches({ Initialized: 'initializing' });
+  return (
+    snapshot.matches({ Initialized: 'starting' }) ||
+    snapshot.matches({ Initialized: 'initializing' }) ||
+    snapshot.matches({ Initialized: 'stopping' })
+  );
 }
 
 /** What of a snapshot steers the transitions still to come (see the comment at the top). */

@@ -108,7 +108,9 @@ describe('processWorker', () => {
   it('under a Chief: an error exit restarts by policy and the output reaches the event handler', async () => {
     const chief = new Chief({ exitProcess: false });
     const events: ChiefEvent[] = [];
-    chief.setEventHandler((e) => events.push(e));
+    chief.setEventHandler((e) => {
+    events.push(e);
+  });
     chief.addWorker('flaky', processWorker('sh', ['-c', 'echo hello; exit 2']), { restart: Restart.OnError, backoff: { initialMs: 10, maxMs: 10, jitter: 0 } });
     let release!: () => void;
     chief.setLocker(() => new Promise<void>((r) => (release = r)));

@@ -103,7 +103,9 @@ describe('threadWorker under a Chief', () => {
   it('a thread that throws is restarted by policy while another worker keeps ticking', async () => {
     const chief = new Chief({ exitProcess: false });
     const events: ChiefEvent[] = [];
-    chief.setEventHandler((e) => events.push(e));
+    chief.setEventHandler((e) => {
+    events.push(e);
+  });
     let ticks = 0;
     chief.addWorker('ticker', {
       async run(ctx) {
@@ -132,7 +134,9 @@ describe('threadWorker under a Chief', () => {
   it('a thread over its memory limit crashes alone; the Chief and the others go on', async () => {
     const chief = new Chief({ exitProcess: false });
     const events: ChiefEvent[] = [];
-    chief.setEventHandler((e) => events.push(e));
+    chief.setEventHandler((e) => {
+    events.push(e);
+  });
     chief.addWorker('calm', { run: (ctx) => ctx.done });
     chief.addWorker('hog', threadWorker(fixture('oom.mjs'), { resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } }));
     let release!: () => void;

@@ -11,7 +11,9 @@ function busy(ms: number): void {
 async function runWith(options: ConstructorParameters<typeof Chief>[0], blockMs: number) {
   const chief = new Chief({ exitProcess: false, ...options });
   const events: ChiefEvent[] = [];
-  chief.setEventHandler((e) => events.push(e));
+  chief.setEventHandler((e) => {
+    events.push(e);
+  });
   chief.addWorker('steady', { run: (ctx) => ctx.done });
   let block!: () => void;
   const blocked = new Promise<void>((resolve) => (block = resolve));

@@ -29,6 +29,8 @@ export interface RequestFailure {
   reason: string;
   action?: string;
   error?: unknown;
+  /** The user's action threw or rejected: reported as `callback.failed`. */
+  callback?: boolean;
 }
 
 /**
@@ -242,7 +244,7 @@ export class Connection {
       return this.#reply(encodeResponseJson(error.status, 'null', error.message));
     }
     const reason = `action_failed: ${message(error)}`;
-    this.#context.failed({ level: 'error', reason, action: this.#running, error });
+    this.#context.failed({ level: 'error', reason, action: this.#running, error, callback: true });
     this.#reply(encodeResponseJson(SocketStatus.InternalErr, 'null', reason));
   }
 }

@@ -130,11 +130,16 @@ export class ServiceSocketServer {
   #requestFailed(failure: RequestFailure): void {
     const fields: Record<string, unknown> = { reason: failure.reason };
     if (failure.action !== undefined) fields.action = failure.action;
+    if (failure.callback) {
+      fields.callback = 'socketAction';
+      this.#report('callback.failed', failure.level, `socket action ${failure.action ?? ''} failed`, failure.error, fields);
+      return;
+    }
     this.#report('socket.request-failed', failure.level, `service socket request failed: ${failure.reason}`, failure.error, fields);
   }
 
   #report(
-    type: 'socket.listening' | 'socket.closed' | 'socket.error' | 'socket.request-failed',
+    type: 'socket.listening' | 'socket.closed' | 'socket.error' | 'socket.request-failed' | 'callback.failed',
     level: EventLevel,
     message: string,
     error?: unknown,
