@@ -80,6 +80,17 @@ const initTimer = {
 } as const;
 
 /**
+ * Where a stop that timed out goes: terminate the work where the worker can be terminated
+ * (`Terminating`), else give up on it (`stop-timeout`, abandoned).
+ */
+function pastStopTimeout(phase: 'init' | 'run') {
+  return [
+    { guard: 'canTerminate', target: '#worker.Terminating', actions: { type: 'markStopped', params: { kind: 'terminated', phase } } },
+    { target: '#worker.Failed', actions: { type: 'markStopped', params: { kind: 'stop-timeout', phase } } },
+  ] as const;
+}
+
+/**
  * The lifecycle statechart of one worker. Pure: it starts the user's code through
  * `input.exec` and tells its supervisor about every change through `input.report`.
  *
@@ -106,7 +117,8 @@ export const workerMachine = setup({
     hasInit: ({ context }) => context.exec.init !== undefined,
     hasInitTimeout: ({ context }) => context.policy.initTimeoutMs !== undefined,
     reinit: ({ context }) => needsReinit(context),
-    abandonedOrForced: ({ context }) => context.failure?.kind === 'stop-timeout' || context.failure?.kind === 'forced',
+    abandonedOrForced: ({ context }) => ['stop-timeout', 'terminated', 'forced'].includes(context.failure?.kind ?? ''),
+    canTerminate: ({ context }) => context.exec.terminate !== undefined,
     doNotRestart: ({ context }) => hasSentinel(context.failure?.error, 'UWE_DO_NOT_RESTART'),
     escalates: ({ context }) => {
       const failure = context.failure;
@@ -157,6 +169,30 @@ export const workerMachine = setup({
       );
     },
     abortRun: ({ context }) => context.controller?.abort(STOP_REASON),
+    markStopped: assign({
+      failure: (_, params: { kind: 'terminated' | 'stop-timeout'; phase: 'init' | 'run' }) => ({ kind: params.kind, phase: params.phase }),
+    }),
+    startTerminate: ({ context, self }) => {
+      const runId = context.runId;
+      let pending: Promise<void>;
+      try {
+        pending = Promise.resolve(context.exec.terminate?.());
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        () => deliver(self, { type: 'TERMINATED', runId }),
+        (error: unknown) => deliver(self, { type: 'TERMINATE_FAILED', runId, error }),
+      );
+    },
+    // terminate() failed or hung: the work may still run, as after any stop timeout.
+    abandonTermination: assign({
+      failure: ({ context, event }) => ({
+        kind: 'stop-timeout' as const,
+        phase: context.failure?.phase ?? 'run',
+        ...((event as { error?: unknown }).error !== undefined ? { error: (event as { error?: unknown }).error } : {}),
+      }),
+    }),
     // An init gets its own signal, as a run does: a stop or an init timeout aborts it.
     nextInit: assign(({ context }) => ({ runId: context.runId + 1, controller: new AbortController() })),
     recordFailure: assign({
@@ -233,12 +269,7 @@ export const workerMachine = setup({
         },
         stopping: {
           entry: 'abortRun',
-          after: {
-            stopTimeout: {
-              target: '#worker.Failed',
-              actions: assign({ failure: () => ({ kind: 'stop-timeout' as const, phase: 'init' as const }) }),
-            },
-          },
+          after: { stopTimeout: pastStopTimeout('init') },
           on: {
             INIT_DONE: { guard: 'currentRun', target: '#worker.Stopped' },
             INIT_FAILED: [
@@ -278,12 +309,7 @@ export const workerMachine = setup({
         },
         stopping: {
           entry: 'abortRun',
-          after: {
-            stopTimeout: {
-              target: '#worker.Failed',
-              actions: assign({ failure: () => ({ kind: 'stop-timeout' as const, phase: 'run' as const }) }),
-            },
-          },
+          after: { stopTimeout: pastStopTimeout('run') },
           on: {
             RUN_DONE: { guard: 'currentRun', target: '#worker.Stopped' },
             // A run that fails on its way out is reported, but never restarted: it was told to stop.
@@ -319,6 +345,18 @@ export const workerMachine = setup({
           target: 'Failed',
           actions: { type: 'recordFailure', params: { kind: 'crash' } },
         },
+      },
+    },
+    // Past the stop timeout, a worker that can really be ended (a thread, a process) is: the
+    // state waits for terminate() to settle, bounded by the stop timeout once more.
+    Terminating: {
+      entry: 'startTerminate',
+      after: {
+        stopTimeout: { target: 'Failed', actions: 'abandonTermination' },
+      },
+      on: {
+        TERMINATED: { guard: 'currentRun', target: 'Failed' },
+        TERMINATE_FAILED: { guard: 'currentRun', target: 'Failed', actions: 'abandonTermination' },
       },
     },
     Exited: {

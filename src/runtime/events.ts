@@ -36,6 +36,7 @@ export type ChiefEventType =
   | 'worker.backoff'
   | 'worker.gave-up'
   | 'worker.stop-timeout'
+  | 'worker.terminated'
   | 'worker.unstopped'
   | 'worker.added'
   | 'worker.removed'

@@ -65,7 +65,12 @@ class Exec implements WorkerExec {
     readonly worker: Worker,
     readonly values: () => Readonly<Record<string, unknown>>,
     readonly parentEvents: (() => EventHandler | undefined) | undefined,
-  ) {}
+  ) {
+    // Only for the few workers that can be killed: the machine reads its presence as "can terminate".
+    if (typeof worker.terminate === 'function') this.terminate = () => worker.terminate!();
+  }
+
+  terminate?: () => void | Promise<void>;
 
   run(signal: AbortSignal): unknown {
     return this.worker.run(createWorkerContext(this.name, signal, this.values(), this.parentEvents?.()));

@@ -100,6 +100,14 @@ export type InitContext = Pick<WorkerContext, 'name' | 'signal' | 'done' | 'valu
 export interface Worker {
   init?(ctx: InitContext): void | Promise<void>;
   run(ctx: WorkerContext): Promise<void | Error>;
+  /**
+   * Optional, for work that can really be killed (a thread, a child process): called once the
+   * worker's `init` or `run` did not settle within its stop timeout (and at a forced stop). When
+   * it settles, nothing of the work is left running: the worker is reported `terminated`
+   * (`worker.terminated`, `run()`'s `terminated`) instead of abandoned. If it rejects or does not
+   * settle within the stop timeout again, the worker is abandoned as any other (`stop-timeout`).
+   */
+  terminate?(): void | Promise<void>;
 }
 
 /** True when `value` looks like a {@link Worker}. */
