@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     cli: 'src/cli.ts',
+    testing: 'src/testing/index.ts',
     'bin/uwe': 'src/bin/uwe.ts',
     'presets/http': 'src/adapters/presets/http/index.ts',
     'presets/cron': 'src/adapters/presets/cron/index.ts',
@@ -17,6 +18,7 @@ export default defineConfig({
     entry: {
       index: 'src/index.ts',
       cli: 'src/cli.ts',
+      testing: 'src/testing/index.ts',
       'presets/http': 'src/adapters/presets/http/index.ts',
       'presets/cron': 'src/adapters/presets/cron/index.ts',
       'presets/thread': 'src/adapters/presets/thread/index.ts',

@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^uwe\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
       { find: /^uwe\/cli$/, replacement: fileURLToPath(new URL('./src/cli.ts', import.meta.url)) },
       { find: /^uwe\/presets\/http$/, replacement: fileURLToPath(new URL('./src/adapters/presets/http/index.ts', import.meta.url)) },
       { find: /^uwe\/presets\/cron$/, replacement: fileURLToPath(new URL('./src/adapters/presets/cron/index.ts', import.meta.url)) },
@@ -13,7 +14,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { runLifecycleBench } from './lifecycle.js';
+import { runSoakBench, soakOptionsFrom } from './soak.js';
 
 type Bench = () => Promise<string>;
 
@@ -29,6 +30,8 @@ async function main(args: string[]): Promise<void> {
     { name: 'socket', run: await optionalBench('socket.ts', 'runSocketBench') },
     { name: 'isolation', run: await optionalBench('isolation.ts', 'runIsolationBench') },
   ];
+  // Last, as it is the longest: 3 x 32 s (`--short`: 3 x 7 s, `--soak-seconds N`).
+  benches.push({ name: 'soak', run: () => runSoakBench(soakOptionsFrom(args)) });
   const sections = ['# uwe benchmarks'];
   let failed = false;
   for (const { name, run } of benches) {

@@ -1,24 +1,7 @@
 // The seed's dummy ticker app: one worker that ticks every second until SIGTERM/SIGINT.
 // Run it: npm run demo   (stop with Ctrl-C)
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Chief, Restart, stdLogEventHandler, type Worker, type WorkerContext } from 'uwe';
-
-class Dummy implements Worker {
-  constructor(private readonly periodMs: number) {}
-
-  async init(): Promise<void> {
-    console.log('dummy: init');
-  }
-
-  async run(ctx: WorkerContext): Promise<void> {
-    let tick = 0;
-    while (!ctx.signal.aborted) {
-      console.log(`${ctx.name}: tick ${++tick}`);
-      await sleep(this.periodMs, undefined, { signal: ctx.signal }).catch(() => {});
-    }
-    console.log(`${ctx.name}: goodbye`);
-  }
-}
+import { Chief, Restart, stdLogEventHandler } from 'uwe';
+import { Dummy } from './dummy-worker.js';
 
 const app = { name: process.env.APP_NAME ?? 'dummy', version: '0.1.0', build: 'dev', tag: 'demo' };
 const chief = new Chief({ forceStopTimeoutMs: Number(process.env.FORCE_STOP_MS ?? 45_000) });

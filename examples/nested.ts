@@ -2,15 +2,8 @@
 // a worker of the top Chief. Its events reach the top handler as "ingest/<worker>", and it
 // stops when the top Chief stops.
 // Run it: npx tsx examples/nested.ts   (stop with Ctrl-C)
-import { Chief, stdLogEventHandler, workerFunc, type WorkerContext } from 'uwe';
-
-function loop(label: string) {
-  return workerFunc(async (ctx: WorkerContext) => {
-    console.log(`${label}: started`);
-    await ctx.done;
-    console.log(`${label}: goodbye`);
-  });
-}
+import { Chief, stdLogEventHandler } from 'uwe';
+import { loop } from './workers.js';
 
 const ingest = new Chief();
 ingest.addWorker('reader', loop('ingest/reader'));

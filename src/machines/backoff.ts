@@ -9,7 +9,7 @@
 export interface BackoffOptions {
   /** Delay before the first restart. @default 100 */
   initialMs?: number;
-  /** Upper bound of the delay before jitter. @default 30_000 */
+  /** Upper bound of the delay before jitter. @default 5_000 */
   maxMs?: number;
   /** Each consecutive restart multiplies the delay by this. @default 2 */
   factor?: number;
@@ -23,7 +23,11 @@ export interface BackoffOptions {
 export type ResolvedBackoff = Required<BackoffOptions>;
 
 /**
- * The defaults of {@link BackoffOptions}, in one place.
+ * The defaults of {@link BackoffOptions}, in one place. They agree with the default restart
+ * limit (10 restarts within 60 s): the first ten delays (100 ms doubling up to 5 s) add up to
+ * 26.3 s, 31.6 s at most with jitter, well within the window, so a worker that fails at once on
+ * every run gives up at its 11th failure, about half a minute after its first. A cap of 30 s
+ * could never fire: ten delays would take longer than the window.
  *
  * @example
  * ```ts
@@ -32,7 +36,7 @@ export type ResolvedBackoff = Required<BackoffOptions>;
  */
 export const DEFAULT_BACKOFF: ResolvedBackoff = Object.freeze({
   initialMs: 100,
-  maxMs: 30_000,
+  maxMs: 5_000,
   factor: 2,
   jitter: 0.2,
   resetAfterMs: 30_000,

@@ -1,4 +1,5 @@
 import type { Registry, WorkerSpec } from './chief-registry.js';
+import type { RestartWindow } from './restart-window.js';
 import type { WorkerReport } from './worker.js';
 import type { WorkerState } from './worker-state.js';
 
@@ -78,7 +79,8 @@ export interface ChiefMachineContext {
   now: () => number;
   random: () => number;
   report: (report: WorkerReport) => void;
-  restartTimes: number[];
+  /** Restarts of all workers, for the Chief-wide limit; mutated in place (see RestartWindow). */
+  restartWindow: RestartWindow;
   group: GroupRestart | undefined;
   escalation: Escalation | undefined;
   everRan: boolean;
@@ -111,7 +113,6 @@ export type ChiefEmitted =
   /** Accepted reports, each beside the public state its worker was in before it. */
   | { type: 'reports'; reports: WorkerReport[]; previous: WorkerState[] }
   | { type: 'escalating'; escalation: Escalation }
-  | { type: 'intensity'; worker: string; restarts: number; withinMs: number; maxRestarts: number }
   | { type: 'removed'; name: string }
   | { type: 'close-failed'; kind: ChiefCloser['kind']; name: string; error: unknown }
   | { type: 'group-restart'; failed: string; members: string[]; delayMs: number };

@@ -21,7 +21,8 @@ import {
   stopUnblocked,
   workerInput,
 } from './chief-steps.js';
-import { timerMs, type WorkerReport } from './worker.js';
+import { createRestartWindow, limitReached, recordRestartTime, restartsWithin } from './restart-window.js';
+import { timerMs, type RestartLimit, type WorkerReport } from './worker.js';
 import { WorkerState } from './worker-state.js';
 
 /*
@@ -137,32 +138,24 @@ export const chiefMachine = setup({
       let escalation = context.escalation;
       let everRan = context.everRan;
       let group = context.group;
-      let restartTimes = context.restartTimes;
-      for (const report of event.reports) {
+      for (let report of event.reports) {
         const entry = reportedEntry(registry, report);
         if (!entry) continue;
+        // The Chief's limit is checked before the restart is announced: past it, the report is
+        // taken without its restart, and the worker gives up naming the Chief's limit.
+        const limit = (report.restart || report.awaiting) && !params.stopping ? chiefLimitReached(context) : undefined;
+        if (limit) report = withoutRestart(report);
         accepted.push(report);
         previous.push(entry.state);
         applyReport(registry, entry, report);
         if (report.state === WorkerState.Run) everRan = true;
-        if ((report.restart || report.awaiting) && !params.stopping) {
-          const now = context.now();
-          restartTimes = restartTimes.filter((t) => t > now - context.withinMs);
-          restartTimes.push(now);
-          if (restartTimes.length > context.maxRestarts) {
-            enqueue(() => entry.ref!.send({ type: 'GIVE_UP' }));
-            enqueue.emit({
-              type: 'intensity',
-              worker: entry.spec.name,
-              restarts: restartTimes.length,
-              withinMs: context.withinMs,
-              maxRestarts: context.maxRestarts,
-            });
-            if (context.escalate === 'stop' && !escalation) {
-              escalation = { worker: entry.spec.name, reason: 'restart-intensity', error: report.failure?.error };
-            }
-            continue;
+        if (limit) {
+          const ref = entry.ref!;
+          enqueue(() => ref.send({ type: 'GIVE_UP', limit }));
+          if (context.escalate === 'stop' && !escalation) {
+            escalation = { worker: entry.spec.name, reason: 'restart-intensity', error: report.failure?.error };
           }
+          continue;
         }
         if (!escalation && (report.escalate || (report.gaveUp && context.escalate === 'stop'))) {
           escalation = {
@@ -192,7 +185,7 @@ export const chiefMachine = setup({
         group = { ...group, scheduled: true };
         enqueue.raise({ type: 'GROUP_RESTART' }, { delay: timerMs(group.delayMs) });
       }
-      enqueue.assign({ escalation, everRan, group, restartTimes });
+      enqueue.assign({ escalation, everRan, group });
       if (accepted.length > 0) enqueue.emit({ type: 'reports', reports: accepted, previous });
       if (escalation && !context.escalation) enqueue.emit({ type: 'escalating', escalation });
     }),
@@ -249,7 +242,7 @@ export const chiefMachine = setup({
     now: input.now ?? Date.now,
     random: input.random ?? Math.random,
     report: batchReports(self),
-    restartTimes: [],
+    restartWindow: createRestartWindow(),
     group: undefined,
     escalation: undefined,
     everRan: false,
@@ -348,6 +341,26 @@ export const chiefMachine = setup({
   },
   output: ({ context }) => chiefOutput(context),
 });
+
+/**
+ * The Chief-wide limit, if one more restart now would exceed it; else the restart is counted.
+ * An unlimited Chief (the default) keeps and checks nothing.
+ */
+function chiefLimitReached(context: ChiefMachineContext): RestartLimit | undefined {
+  const { maxRestarts, withinMs, restartWindow } = context;
+  if (maxRestarts === Infinity) return undefined;
+  const now = context.now();
+  if (limitReached(restartWindow, now, maxRestarts, withinMs)) {
+    return { scope: 'chief', restarts: restartsWithin(restartWindow, now, withinMs), withinMs, maxRestarts };
+  }
+  recordRestartTime(restartWindow, now, maxRestarts);
+  return undefined;
+}
+
+function withoutRestart(report: WorkerReport): WorkerReport {
+  const { restart: _restart, awaiting: _awaiting, ...rest } = report;
+  return rest;
+}
 
 const noWorkersMessage = 'unable to start: there are no initialized workers';
 

@@ -32,12 +32,24 @@ export interface WorkerFailure {
   phase?: 'init' | 'run';
 }
 
+/**
+ * The restart limit that made a worker give up: its own (`maxRestarts` of its options) or the
+ * Chief's, shared by all its workers.
+ */
+export interface RestartLimit {
+  scope: 'worker' | 'chief';
+  /** Restarts within the window when the limit fired. */
+  restarts: number;
+  withinMs: number;
+  maxRestarts: number;
+}
+
 /** Restart bookkeeping that survives a re-spawn of the worker's actor. */
 export interface RestartHistory {
   /** Consecutive restarts since the worker last ran healthy (drives the backoff). */
   attempt: number;
-  /** Times of restarts, for the intensity window. */
-  times: number[];
+  /** Times of the latest restarts, oldest first: at most `maxRestarts`, none older than `withinMs` when recorded. */
+  times: readonly number[];
   total: number;
 }
 
@@ -56,7 +68,7 @@ export interface WorkerReport {
   restart?: { attempt: number; delayMs: number; reinit: boolean };
   /** The worker failed and waits for its supervisor to restart its group. */
   awaiting?: { attempt: number; delayMs: number };
-  gaveUp?: { restarts: number; withinMs: number; maxRestarts: number };
+  gaveUp?: RestartLimit;
   /** The failure asks the supervisor to stop the application. */
   escalate?: boolean;
   /** `stop-timeout`: how long the worker was given. */
@@ -94,6 +106,8 @@ export interface WorkerMachineContext {
   controller: AbortController | undefined;
   history: RestartHistory;
   failure: WorkerFailure | undefined;
+  /** The Chief's limit, when the Chief made this worker give up (GIVE_UP). */
+  limit: RestartLimit | undefined;
   delayMs: number;
 }
 
@@ -103,7 +117,8 @@ export type WorkerMachineEvent =
   | { type: 'RUN' }
   | { type: 'STOP' }
   | { type: 'FAIL'; error?: unknown }
-  | { type: 'GIVE_UP' }
+  /** The Chief's restart limit fired: no restart (the Chief has not announced one). */
+  | { type: 'GIVE_UP'; limit?: RestartLimit }
   | { type: 'INIT_DONE'; runId: number }
   | { type: 'INIT_FAILED'; runId: number; error: unknown }
   | { type: 'RUN_DONE'; runId: number }

@@ -1,15 +1,22 @@
-import type { WorkerMachineContext, WorkerReport } from './worker-context.js';
+import type { RestartLimit, WorkerMachineContext, WorkerReport } from './worker-context.js';
+import { countWithin } from './restart-window.js';
 import { Restart, policyStopsApp } from './restart.js';
 import { WorkerState } from './worker-state.js';
 
 // What the worker machine tells its supervisor on the entry of each public state, and the two
 // rules those reports share with the machine's guards.
 
-export function restartsInWindow(context: WorkerMachineContext): number {
-  const since = context.now() - context.policy.withinMs;
-  let count = 0;
-  for (const t of context.history.times) if (t > since) count++;
-  return count;
+/** The limit that fired: the Chief's when it said so (GIVE_UP), else the worker's own. */
+function limitThatFired(context: WorkerMachineContext): RestartLimit {
+  const { policy } = context;
+  return (
+    context.limit ?? {
+      scope: 'worker',
+      restarts: countWithin(context.history.times, context.now(), policy.withinMs),
+      withinMs: policy.withinMs,
+      maxRestarts: policy.maxRestarts,
+    }
+  );
 }
 
 /** Restart through `init` again: the failure was `init` itself, or the policy asks for it. */
@@ -35,7 +42,8 @@ export const reportActions = {
     reportNew: ({ context }: ActionArgs) => report(context, { state: WorkerState.New, settled: false }),
     reportInitialized: ({ context }: ActionArgs) => report(context, { state: WorkerState.Initialized, settled: false }),
     reportRun: ({ context }: ActionArgs) => report(context, { state: WorkerState.Run, settled: false }),
-    reportStopped: ({ context }: ActionArgs) => report(context, { state: WorkerState.Stopped, settled: true }),
+    reportStopped: ({ context }: ActionArgs) =>
+      report(context, { state: WorkerState.Stopped, settled: true, ...(context.limit ? { gaveUp: context.limit } : {}) }),
     reportExited: ({ context }: ActionArgs) =>
       report(context, {
         state: WorkerState.Stopped,
@@ -68,11 +76,7 @@ export const reportActions = {
         state: WorkerState.Failed,
         settled: true,
         failure: context.failure,
-        gaveUp: {
-          restarts: restartsInWindow(context),
-          withinMs: context.policy.withinMs,
-          maxRestarts: context.policy.maxRestarts,
-        },
+        gaveUp: limitThatFired(context),
         escalate: policyStopsApp(context.policy.restart, context.failure?.kind ?? 'forced'),
       }),
     reportEscalated: ({ context }: ActionArgs) =>

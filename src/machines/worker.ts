@@ -1,11 +1,14 @@
 import { and, assign, not, setup } from 'xstate';
 import { backoffDelay } from './backoff.js';
 import { policyRestarts, policyStopsApp, type FailureKind } from './restart.js';
+import { detachStack } from './detach-stack.js';
 import { hasSentinel } from './sentinel-errors.js';
 import { timerMs } from './timer-ms.js';
-import { needsReinit, reportActions, restartsInWindow } from './worker-reports.js';
+import { countWithin, withRestartAt } from './restart-window.js';
+import { needsReinit, reportActions } from './worker-reports.js';
 import type {
   RestartHistory,
+  RestartLimit,
   WorkerMachineContext,
   WorkerMachineEvent,
   WorkerMachineInput,
@@ -15,6 +18,7 @@ import type {
 export { timerMs } from './timer-ms.js';
 export type {
   RestartHistory,
+  RestartLimit,
   WorkerExec,
   WorkerFailure,
   WorkerMachineContext,
@@ -51,7 +55,7 @@ function currentRun({ context, event }: { context: WorkerMachineContext; event: 
 }
 
 /** The history of a worker that never restarted, shared (every update makes a new object). */
-const NO_HISTORY: RestartHistory = Object.freeze({ attempt: 0, times: Object.freeze([]) as unknown as number[], total: 0 });
+const NO_HISTORY: RestartHistory = Object.freeze({ attempt: 0, times: Object.freeze([]), total: 0 });
 
 /** An init that throws, while it runs (in `starting` or `initializing`). */
 const initFailed = {
@@ -127,7 +131,9 @@ export const workerMachine = setup({
     },
     policyRestarts: ({ context }) =>
       context.failure !== undefined && policyRestarts(context.policy.restart, context.failure.kind),
-    intensityExceeded: ({ context }) => restartsInWindow(context) >= context.policy.maxRestarts,
+    intensityExceeded: ({ context }) =>
+      context.policy.maxRestarts !== Infinity &&
+      countWithin(context.history.times, context.now(), context.policy.withinMs) >= context.policy.maxRestarts,
     selfRestart: ({ context }) => context.selfRestart,
     restartsOnExit: ({ context }) => policyRestarts(context.policy.restart, 'exit'),
     abortedByStop: ({ event }) => {
@@ -196,7 +202,7 @@ export const workerMachine = setup({
     // An init gets its own signal, as a run does: a stop or an init timeout aborts it.
     nextInit: assign(({ context }) => ({ runId: context.runId + 1, controller: new AbortController() })),
     recordFailure: assign({
-      failure: ({ event }, params: { kind: FailureKind }) => ({ kind: params.kind, error: (event as { error?: unknown }).error }),
+      failure: ({ event }, params: { kind: FailureKind }) => ({ kind: params.kind, error: detachStack((event as { error?: unknown }).error) }),
     }),
     recordRestart: assign(({ context }) => {
       const now = context.now();
@@ -205,15 +211,14 @@ export const workerMachine = setup({
       // that stops (quadratic at 10,000 workers), and each costs a timer and an assign.
       const healthy = context.runningSince !== undefined && now - context.runningSince >= context.policy.backoff.resetAfterMs;
       const attempt = (healthy ? 0 : context.history.attempt) + 1;
-      const since = now - context.policy.withinMs;
-      const times = context.history.times.filter((t) => t > since);
-      times.push(now);
+      const { maxRestarts, withinMs } = context.policy;
       return {
         runningSince: undefined,
-        history: { attempt, times, total: context.history.total + 1 },
+        history: { attempt, times: withRestartAt(context.history.times, now, maxRestarts, withinMs), total: context.history.total + 1 },
         delayMs: backoffDelay(attempt, context.policy.backoff, context.random),
       };
     }),
+    recordLimit: assign({ limit: ({ event }) => (event as { limit?: RestartLimit }).limit }),
     ...reportActions,
   },
 }).createMachine({
@@ -232,6 +237,7 @@ export const workerMachine = setup({
     controller: undefined,
     history: input.history ?? NO_HISTORY,
     failure: undefined,
+    limit: undefined,
     delayMs: 0,
   }),
   initial: 'New',
@@ -288,7 +294,14 @@ export const workerMachine = setup({
     },
     Run: {
       entry: [
-        assign(({ context }) => ({ runId: context.runId + 1, controller: new AbortController(), runningSince: context.now() })),
+        // The failure that led here belongs to the incarnation before: keep nothing of it.
+        assign(({ context }) => ({
+          runId: context.runId + 1,
+          controller: new AbortController(),
+          runningSince: context.now(),
+          failure: undefined,
+          limit: undefined,
+        })),
         'reportRun',
         'startRun',
       ],
@@ -370,7 +383,7 @@ export const workerMachine = setup({
           after: { backoffDelay: '#worker.Run' },
         },
       },
-      on: { STOP: 'Stopped', GIVE_UP: 'Stopped' },
+      on: { STOP: 'Stopped', GIVE_UP: { target: 'Stopped', actions: 'recordLimit' } },
     },
     Failed: {
       initial: 'deciding',
@@ -396,12 +409,12 @@ export const workerMachine = setup({
           },
           on: {
             STOP: { target: 'cancelled' },
-            GIVE_UP: { target: 'gaveUp' },
+            GIVE_UP: { target: 'gaveUp', actions: 'recordLimit' },
           },
         },
         awaiting: {
           entry: ['recordRestart', 'reportAwaiting'],
-          on: { STOP: 'cancelled', GIVE_UP: 'gaveUp' },
+          on: { STOP: 'cancelled', GIVE_UP: { target: 'gaveUp', actions: 'recordLimit' } },
         },
         dead: { entry: 'reportDead' },
         gaveUp: { entry: 'reportGaveUp' },

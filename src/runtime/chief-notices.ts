@@ -20,20 +20,6 @@ export function noticeEvent(
         ...(error !== undefined ? { error } : {}),
       });
     }
-    case 'intensity':
-      return createEvent({
-        type: 'worker.gave-up',
-        level: 'error',
-        worker: emitted.worker,
-        message: `chief restart intensity exceeded: ${emitted.restarts} restarts within ${emitted.withinMs} ms (max ${emitted.maxRestarts})`,
-        fields: {
-          reason: 'restart-intensity',
-          scope: 'chief',
-          restarts: emitted.restarts,
-          withinMs: emitted.withinMs,
-          maxRestarts: emitted.maxRestarts,
-        },
-      });
     case 'removed':
       return createEvent({ type: 'worker.removed', level: 'info', worker: emitted.name, message: 'worker removed' });
     case 'close-failed':

@@ -163,9 +163,16 @@ export class ChiefRun {
     return states;
   }
 
+  /** Live until the Chief stops, escalates, or a worker not `optional` is `Failed` for good. */
   isLive(): boolean {
     if (!this.active) return false;
-    return this.#actor!.getSnapshot().context.escalation === undefined;
+    const { escalation, registry } = this.#actor!.getSnapshot().context;
+    if (escalation !== undefined) return false;
+    // Failed and settled: it gave up, or its policy does not restart it.
+    for (const entry of registry.entries.values()) {
+      if (!entry.spec.optional && entry.settled && entry.state === WorkerState.Failed) return false;
+    }
+    return true;
   }
 
   isReady(): boolean {

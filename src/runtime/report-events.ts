@@ -68,13 +68,17 @@ export function reportEvents(
         type: 'worker.gave-up',
         level: 'error',
         worker,
-        message: `worker gave up: ${report.gaveUp.restarts} restarts within ${report.gaveUp.withinMs} ms (max ${report.gaveUp.maxRestarts})`,
+        message: `worker gave up: ${gaveUpBy(report.gaveUp.scope)} restart limit reached, ${report.gaveUp.restarts} restarts within ${report.gaveUp.withinMs} ms (max ${report.gaveUp.maxRestarts})`,
         fields: { reason: 'restart-intensity', ...report.gaveUp },
       }),
     );
   }
   if (report.cancelled) pending.delete(worker);
   return events;
+}
+
+function gaveUpBy(scope: 'worker' | 'chief'): string {
+  return scope === 'chief' ? "the chief's" : "the worker's";
 }
 
 /** The event that says why a worker failed; a forced failure needs none beyond its state change. */

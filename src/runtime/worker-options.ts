@@ -32,7 +32,13 @@ export interface WorkerOptions {
   restart?: RestartPolicy;
   /** Backoff between restarts; see {@link BackoffOptions} for each default. */
   backoff?: BackoffOptions;
-  /** At most this many restarts within `withinMs`; one more and the worker gives up. @default 10 */
+  /**
+   * At most this many restarts within `withinMs`; one more and the worker gives up
+   * (`worker.gave-up`, `scope: 'worker'`). With the default backoff, ten delays take at most
+   * about 32 s, so the default limit fires for a worker that fails on every run. `Infinity`:
+   * never give up (and keep no restart times).
+   * @default 10
+   */
   maxRestarts?: number;
   /** The window of `maxRestarts`. @default 60_000 */
   withinMs?: number;

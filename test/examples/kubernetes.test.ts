@@ -15,10 +15,10 @@ describe('examples/kubernetes/deployment.yaml', () => {
     expect(grace * 1000).toBeGreaterThan(env('SHUTDOWN_DELAY_MS') + env('FORCE_STOP_MS'));
   });
 
-  it('probes what the demo serves: /livez, /readyz on the health port, uwe check for the app', () => {
+  it('probes what the demo serves: /livez for startup and liveness, /readyz for readiness, on the health port', () => {
     expect(manifest).toMatch(/startupProbe:\s+httpGet: \{ path: \/livez, port: health \}/);
     expect(manifest).toMatch(/readinessProbe:\s+httpGet: \{ path: \/readyz, port: health \}/);
-    expect(manifest).toMatch(/livenessProbe:\s+exec:[\s\S]*"check", "--app", "dummy"/);
+    expect(manifest).toMatch(/livenessProbe:(\s+#.*)+\s+httpGet: \{ path: \/livez, port: health \}/);
     expect(manifest).toContain('{ name: HEALTH_PORT, value: "8080" }');
     expect(manifest).toContain('containerPort: 8080');
   });

@@ -190,7 +190,13 @@ describe('chief machine: intensity and escalation', () => {
     c.lastRun('a').settle.reject(new Error('x'));
     await flush();
     expect(c.states().a).toBe('Failed');
-    expect(c.emitted.some((e) => e.type === 'intensity' && e.worker === 'a')).toBe(true);
+    const reportsOfA = c.emitted.flatMap((e) => (e.type === 'reports' ? e.reports.filter((r) => r.name === 'a') : []));
+    const afterSecondRestart = reportsOfA.slice(reportsOfA.findLastIndex((r) => r.state === 'Run') + 1);
+    // The failure is reported without a restart, then once settled with the Chief's limit.
+    expect(afterSecondRestart.map((r) => [r.state, r.settled, r.restart, r.gaveUp])).toEqual([
+      ['Failed', false, undefined, undefined],
+      ['Failed', true, undefined, { scope: 'chief', restarts: 2, withinMs: 10_000, maxRestarts: 2 }],
+    ]);
     c.clock.increment(10_000);
     await flush();
     expect(c.runsOf('a')).toHaveLength(2);

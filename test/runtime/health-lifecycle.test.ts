@@ -1,3 +1,4 @@
+import { SimulatedClock } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Chief, Restart, workerFunc, type Worker } from 'uwe';
 import { deferred } from '../support/flush.js';
@@ -16,7 +17,7 @@ async function code(base: string, path: string, method = 'GET'): Promise<number>
 }
 
 describe('HTTP health through the Chief lifecycle', () => {
-  it('readyz is 503 while starting, 200 when running, 503 when a required worker fails; livez stays 200', async () => {
+  it('readyz is 503 while starting, 200 when running, 503 when a required worker fails for good; so is livez', async () => {
     const chief = new Chief();
     const lock = deferred();
     chief.setLocker(() => lock.promise);
@@ -47,7 +48,8 @@ describe('HTTP health through the Chief lifecycle', () => {
     crash.resolve();
     await recorder.state('fragile', 'Failed');
     expect(await code(base, '/readyz')).toBe(503);
-    expect(await code(base, '/livez')).toBe(200);
+    // fragile does not restart (Restart.Never): Failed for good, and it is not optional.
+    expect(await code(base, '/livez')).toBe(503);
     const metrics = await (await fetch(base + '/metrics')).text();
     expect(metrics).toMatch(/uwe_workers\{state="Failed"\} 1/);
     expect(metrics).toMatch(/uwe_worker_failures_total\{worker="fragile"\} 1/);
@@ -98,5 +100,67 @@ describe('HTTP health through the Chief lifecycle', () => {
     expect(await code(base, '/readyz')).toBe(503);
     release.resolve();
     expect((await result).escalation?.worker).toBe('fatal');
+  });
+
+  it('livez is 503 once a required worker gave up, 200 while it is only restarting', async () => {
+    const clock = new SimulatedClock();
+    const chief = new Chief({ clock });
+    const lock = deferred();
+    chief.setLocker(() => lock.promise);
+    const recorder = new EventRecorder();
+    chief.setEventHandler(recorder.handler);
+    const fail = deferred();
+    const retry = deferred();
+    let runs = 0;
+    chief.addWorker('steady', untilAborted);
+    chief.addWorker(
+      'flaky',
+      workerFunc(async () => {
+        runs++;
+        await (runs === 1 ? fail.promise : retry.promise);
+        throw new Error('flaky broke');
+      }),
+      { restart: Restart.OnFail, maxRestarts: 1, backoff: { initialMs: 1_000, maxMs: 1_000, jitter: 0 } },
+    );
+    const health = chief.enableHealthServer({ port: 0, host: '127.0.0.1' });
+    const result = chief.run();
+    cleanups.push(() => { lock.resolve(); return result; });
+    await recorder.waitFor((e) => e.type === 'chief.running');
+    const base = `http://127.0.0.1:${health.address!.port}`;
+    expect(await code(base, '/livez')).toBe(200);
+    fail.resolve();
+    await recorder.waitFor((e) => e.type === 'worker.backoff' && e.worker === 'flaky');
+    // Failed, but it will be restarted: not ready, still live.
+    expect(await code(base, '/readyz')).toBe(503);
+    expect(await code(base, '/livez')).toBe(200);
+    clock.increment(1_000);
+    await recorder.waitFor((e) => e.type === 'worker.restarting' && e.worker === 'flaky');
+    retry.resolve();
+    const given = await recorder.waitFor((e) => e.type === 'worker.gave-up');
+    expect(given.worker).toBe('flaky');
+    expect(await code(base, '/livez')).toBe(503);
+    expect(await code(base, '/livez', 'HEAD')).toBe(503);
+    lock.resolve();
+    await result;
+    expect(chief.healthSource().isLive()).toBe(false);
+  });
+
+  it('an optional worker that failed for good leaves livez 200', async () => {
+    const chief = new Chief();
+    const lock = deferred();
+    chief.setLocker(() => lock.promise);
+    const recorder = new EventRecorder();
+    chief.setEventHandler(recorder.handler);
+    chief.addWorker('steady', untilAborted);
+    chief.addWorker('extra', workerFunc(async () => { throw new Error('extra broke'); }), { optional: true });
+    const health = chief.enableHealthServer({ port: 0, host: '127.0.0.1' });
+    const result = chief.run();
+    cleanups.push(() => { lock.resolve(); return result; });
+    await recorder.state('extra', 'Failed');
+    await recorder.state('steady', 'Run');
+    const base = `http://127.0.0.1:${health.address!.port}`;
+    expect(await code(base, '/livez')).toBe(200);
+    lock.resolve();
+    await result;
   });
 });
