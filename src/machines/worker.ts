@@ -4,6 +4,8 @@ import { policyRestarts, policyStopsApp, type FailureKind } from './restart.js';
 import { detachStack } from './detach-stack.js';
 import { hasSentinel } from './sentinel-errors.js';
 import { timerMs } from './timer-ms.js';
+import { callUser, STOP_REASON } from './worker-calls.js';
+import { initFailed, initTimer, pastStopTimeout } from './worker-transitions.js';
 import { countWithin, withRestartAt } from './restart-window.js';
 import { needsReinit, reportActions } from './worker-reports.js';
 import type {
@@ -42,12 +44,6 @@ export type {
  * settlement carries the runId it belongs to, so a late answer of an abandoned run is ignored.
  */
 
-/** One reason object shared by every stop: a DOMException per abort costs time and memory. */
-const STOP_REASON: unknown =
-  typeof DOMException === 'function'
-    ? new DOMException('The worker was asked to stop.', 'AbortError')
-    : Object.assign(new Error('The worker was asked to stop.'), { name: 'AbortError' });
-
 type SettleEvent = Extract<WorkerMachineEvent, { runId: number }>;
 
 function currentRun({ context, event }: { context: WorkerMachineContext; event: WorkerMachineEvent }): boolean {
@@ -56,43 +52,6 @@ function currentRun({ context, event }: { context: WorkerMachineContext; event: 
 
 /** The history of a worker that never restarted, shared (every update makes a new object). */
 const NO_HISTORY: RestartHistory = Object.freeze({ attempt: 0, times: Object.freeze([]), total: 0 });
-
-/** An init that throws, while it runs (in `starting` or `initializing`). */
-const initFailed = {
-  guard: 'currentRun',
-  target: '#worker.Failed',
-  actions: { type: 'recordFailure', params: { kind: 'init' } },
-} as const;
-
-/**
- * The optional init timeout, a substate of `starting` and `initializing`: a worker without
- * `initTimeoutMs` schedules no timer (every pending delay costs each stopping actor a walk).
- */
-const initTimer = {
-  initial: 'untimed',
-  states: {
-    untimed: { always: { guard: 'hasInitTimeout', target: 'timed' } },
-    timed: {
-      after: {
-        initTimeout: {
-          target: '#worker.Failed',
-          actions: ['abortRun', { type: 'recordFailure', params: { kind: 'init-timeout' } }],
-        },
-      },
-    },
-  },
-} as const;
-
-/**
- * Where a stop that timed out goes: terminate the work where the worker can be terminated
- * (`Terminating`), else give up on it (`stop-timeout`, abandoned).
- */
-function pastStopTimeout(phase: 'init' | 'run') {
-  return [
-    { guard: 'canTerminate', target: '#worker.Terminating', actions: { type: 'markStopped', params: { kind: 'terminated', phase } } },
-    { target: '#worker.Failed', actions: { type: 'markStopped', params: { kind: 'stop-timeout', phase } } },
-  ] as const;
-}
 
 /**
  * The lifecycle statechart of one worker. Pure: it starts the user's code through
@@ -145,33 +104,21 @@ export const workerMachine = setup({
     startInit: ({ context, self }) => {
       const runId = context.runId;
       const signal = context.controller!.signal;
-      let pending: Promise<void>;
-      try {
-        pending = Promise.resolve(context.exec.init?.(signal));
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      pending.then(
-        () => deliver(self, { type: 'INIT_DONE', runId }),
-        (error: unknown) => deliver(self, { type: 'INIT_FAILED', runId, error }),
+      callUser(
+        self,
+        () => context.exec.init?.(signal),
+        () => ({ type: 'INIT_DONE', runId }),
+        (error) => ({ type: 'INIT_FAILED', runId, error }),
       );
     },
     startRun: ({ context, self }) => {
       const runId = context.runId;
       const signal = context.controller!.signal;
-      let pending: Promise<unknown>;
-      try {
-        pending = Promise.resolve(context.exec.run(signal));
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      pending.then(
-        (value) =>
-          deliver(
-            self,
-            value instanceof Error ? { type: 'RUN_ERROR', runId, error: value } : { type: 'RUN_DONE', runId },
-          ),
-        (error: unknown) => deliver(self, { type: 'RUN_CRASH', runId, error }),
+      callUser(
+        self,
+        () => context.exec.run(signal),
+        (value) => (value instanceof Error ? { type: 'RUN_ERROR', runId, error: value } : { type: 'RUN_DONE', runId }),
+        (error) => ({ type: 'RUN_CRASH', runId, error }),
       );
     },
     abortRun: ({ context }) => context.controller?.abort(STOP_REASON),
@@ -180,15 +127,11 @@ export const workerMachine = setup({
     }),
     startTerminate: ({ context, self }) => {
       const runId = context.runId;
-      let pending: Promise<void>;
-      try {
-        pending = Promise.resolve(context.exec.terminate?.());
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      pending.then(
-        () => deliver(self, { type: 'TERMINATED', runId }),
-        (error: unknown) => deliver(self, { type: 'TERMINATE_FAILED', runId, error }),
+      callUser(
+        self,
+        () => context.exec.terminate?.(),
+        () => ({ type: 'TERMINATED', runId }),
+        (error) => ({ type: 'TERMINATE_FAILED', runId, error }),
       );
     },
     // terminate() failed or hung: the work may still run, as after any stop timeout.
@@ -430,15 +373,5 @@ export const workerMachine = setup({
     },
   },
 });
-
-interface Deliverable {
-  send(event: WorkerMachineEvent): void;
-  getSnapshot(): { status: string };
-}
-
-/** A settlement may arrive after the actor was stopped from outside; sending then would warn. */
-function deliver(self: Deliverable, event: WorkerMachineEvent): void {
-  if (self.getSnapshot().status === 'active') self.send(event);
-}
 
 export type WorkerMachine = typeof workerMachine;

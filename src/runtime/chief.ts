@@ -62,7 +62,7 @@ export class Chief implements Worker {
   constructor(options: ChiefOptions = {}) {
     this.#options = resolveChiefOptions(options);
     this.#hub = new EventHub(this.#options.eventBufferSize);
-    if (this.#options.stallThresholdMs > 0) this.#attachments.push((this.#stalls = new StallMonitor(this.healthSource(), this.#options.stallThresholdMs)));
+    if (this.#options.stallThresholdMs > 0) this.#stalls = new StallMonitor(this.healthSource(), this.#options.stallThresholdMs);
   }
 
   /**
@@ -370,6 +370,7 @@ export class Chief implements Worker {
       requestStop: (reason) => this.#run?.requestStop(reason),
       forceStop: () => this.#run?.forceStop(),
       runWith: (locker) => this.#runWith(locker),
+      watch: this.#stalls,
     });
   }
 

@@ -1,6 +1,6 @@
 import type { RunResult } from './chief-options.js';
 import { ChiefFailedError } from './errors.js';
-import { setWorker, type ChiefEvent, type EventHandler } from './events.js';
+import { setWorker, type EventHandler } from './events.js';
 import { PARENT_EVENTS, type ChiefWorkerContext } from './worker-exec.js';
 
 /**
@@ -28,11 +28,7 @@ export async function runNested(
 ): Promise<void | Error> {
   const parent = ctx[PARENT_EVENTS];
   const prefix = ctx.name;
-  // One process, one event loop: the top Chief reports a stall, a nested one would say it again.
-  const forward = (event: ChiefEvent) => {
-    if (event.type !== 'chief.stalled') parent!(setWorker(event, event.worker ? `${prefix}/${event.worker}` : prefix));
-  };
-  const detach = parent ? addSink(forward) : undefined;
+  const detach = parent ? addSink((event) => parent(setWorker(event, event.worker ? `${prefix}/${event.worker}` : prefix))) : undefined;
   try {
     return nestedOutcome(prefix, await runWith(ctx.done));
   } catch (error) {

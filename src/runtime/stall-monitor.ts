@@ -1,5 +1,4 @@
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
-import type { ChiefAttachment } from './chief-options.js';
 import { createEvent } from './events.js';
 import type { HealthSource } from './health-source.js';
 
@@ -27,10 +26,10 @@ const PROBE_MS = 50;
  * more means the loop was blocked (a worker's busy loop, a huge JSON.parse) and is reported as
  * one `chief.stalled` event with the duration and the workers that were in `Run`, once the loop
  * is free again. `perf_hooks.monitorEventLoopDelay` keeps the delay distribution for `/metrics`.
- * The probe is `unref`'d: it never keeps a process alive.
+ * A top-level `run()` watches while it lasts (a nested Chief shares its parent's loop); the probe
+ * is `unref`'d: it never keeps a process alive.
  */
-export class StallMonitor implements ChiefAttachment {
-  readonly name = 'stall monitor';
+export class StallMonitor {
   #histogram: IntervalHistogram | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #last = 0;
@@ -40,7 +39,7 @@ export class StallMonitor implements ChiefAttachment {
     readonly thresholdMs: number,
   ) {}
 
-  async start(): Promise<void> {
+  start(): void {
     this.#histogram = monitorEventLoopDelay({ resolution: 10 });
     this.#histogram.enable();
     this.#last = performance.now();
@@ -48,7 +47,7 @@ export class StallMonitor implements ChiefAttachment {
     this.#timer.unref();
   }
 
-  async stop(): Promise<void> {
+  stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
     this.#histogram?.disable();

@@ -1,0 +1,39 @@
+// Transitions the worker statechart uses in more than one state, by name of guards and actions.
+
+/** An init that throws, while it runs (in `starting` or `initializing`). */
+export const initFailed = {
+  guard: 'currentRun',
+  target: '#worker.Failed',
+  actions: { type: 'recordFailure', params: { kind: 'init' } },
+} as const;
+
+/**
+ * The optional init timeout, a substate of `starting` and `initializing`: a worker without
+ * `initTimeoutMs` schedules no timer (every pending delay costs each stopping actor a walk).
+ */
+export const initTimer = {
+  initial: 'untimed',
+  states: {
+    untimed: { always: { guard: 'hasInitTimeout', target: 'timed' } },
+    timed: {
+      after: {
+        initTimeout: {
+          target: '#worker.Failed',
+          actions: ['abortRun', { type: 'recordFailure', params: { kind: 'init-timeout' } }],
+        },
+      },
+    },
+  },
+} as const;
+
+/**
+ * Where a stop that timed out goes: terminate the work where the worker can be terminated
+ * (`Terminating`), else give up on it (`stop-timeout`, abandoned).
+ */
+export function pastStopTimeout(phase: 'init' | 'run') {
+  return [
+    { guard: 'canTerminate', target: '#worker.Terminating', actions: { type: 'markStopped', params: { kind: 'terminated', phase } } },
+    { target: '#worker.Failed', actions: { type: 'markStopped', params: { kind: 'stop-timeout', phase } } },
+  ] as const;
+}
+
