@@ -80,6 +80,6 @@ class Exec implements WorkerExec {
 class ExecWithInit extends Exec {
   init(signal: AbortSignal): void | Promise<void> {
     // An init written as `init()` simply ignores the context.
-    return this.worker.init!(createWorkerContext(this.name, signal, this.values()));
+    return this.worker.init!(createWorkerContext(this.name, signal, this.values(), this.parentEvents?.()));
   }
 }

@@ -70,7 +70,7 @@ export interface WorkerContext {
  * };
  * ```
  */
-export type InitContext = Pick<WorkerContext, 'name' | 'signal' | 'done' | 'values'>;
+export type InitContext = Pick<WorkerContext, 'name' | 'signal' | 'done' | 'values' | 'report'>;
 
 /**
  * A long-lived unit of work run and supervised by a Chief; uwe's `Worker`.

@@ -122,6 +122,30 @@ describe('processWorker', () => {
   });
 });
 
+describe('processWorker stopped by its Chief', () => {
+  it('a command that ignores SIGTERM is SIGKILLed at the stop timeout and reported terminated', async () => {
+    const chief = new Chief({ exitProcess: false });
+    const events: ChiefEvent[] = [];
+    chief.setEventHandler((e) => {
+      events.push(e);
+    });
+    chief.addWorker('deaf', processWorker('sh', ['-c', 'trap "" TERM; echo pid=$$; while :; do sleep 0.05; done'], { readyLine: 'pid=' }), { stopTimeoutMs: 300 });
+    let release!: () => void;
+    chief.setLocker(() => new Promise<void>((r) => (release = r)));
+    const running = chief.run();
+    await vi.waitFor(() => expect(chief.getWorkersStates().deaf).toBe('Run'), { timeout: 10_000 });
+    const pid = Number(/pid=(\d+)/.exec(events.map((e) => e.message).join('\n'))![1]);
+    leftovers.push(pid);
+    release();
+    const result = await running;
+    expect(result.terminated).toEqual([{ name: 'deaf', givenMs: 300, phase: 'run' }]);
+    expect(result.unstopped).toEqual([]);
+    expect(result.graceful).toBe(false);
+    expect(events.some((e) => e.type === 'worker.terminated' && e.worker === 'deaf')).toBe(true);
+    expect(alive(pid)).toBe(false);
+  });
+});
+
 describe('processWorker and the death of its Chief', () => {
   it('after the Chief is killed with SIGKILL no child of a process worker remains (ps)', async () => {
     const chief = new Child('test/fixtures/process-chief.ts');
