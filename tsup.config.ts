@@ -13,6 +13,8 @@ export default defineConfig({
     'bin/uwe': 'src/bin/uwe.ts',
     'presets/http': 'src/adapters/presets/http/index.ts',
     'presets/cron': 'src/adapters/presets/cron/index.ts',
+    'presets/thread': 'src/adapters/presets/thread/index.ts',
+    'presets/process': 'src/adapters/presets/process/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: {
@@ -27,6 +29,8 @@ export default defineConfig({
       'adapters/winston': 'src/adapters/winston/index.ts',
       'adapters/validation': 'src/adapters/validation/index.ts',
       'adapters/otel': 'src/adapters/otel/index.ts',
+      'presets/thread': 'src/adapters/presets/thread/index.ts',
+      'presets/process': 'src/adapters/presets/process/index.ts',
     },
     // Types only and tiny: inlined, so users need not install it to compile against the rule.
     resolve: ['@standard-schema/spec'],

@@ -13,6 +13,8 @@ export default defineConfig({
       { find: /^uwe\/adapters\/winston$/, replacement: fileURLToPath(new URL('./src/adapters/winston/index.ts', import.meta.url)) },
       { find: /^uwe\/adapters\/validation$/, replacement: fileURLToPath(new URL('./src/adapters/validation/index.ts', import.meta.url)) },
       { find: /^uwe\/adapters\/otel$/, replacement: fileURLToPath(new URL('./src/adapters/otel/index.ts', import.meta.url)) },
+      { find: /^uwe\/presets\/thread$/, replacement: fileURLToPath(new URL('./src/adapters/presets/thread/index.ts', import.meta.url)) },
+      { find: /^uwe\/presets\/process$/, replacement: fileURLToPath(new URL('./src/adapters/presets/process/index.ts', import.meta.url)) },
       { find: /^uwe$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],
   },

@@ -32,6 +32,7 @@ async function main(args: string[]): Promise<void> {
     { name: 'inspect', run: () => runInspectBench() },
     { name: 'socket', run: await optionalBench('socket.ts', 'runSocketBench') },
     { name: 'mailbox', run: await optionalBench('mailbox.ts', 'runMailboxBench') },
+    { name: 'isolation', run: await optionalBench('isolation.ts', 'runIsolationBench') },
   ];
   // Last, as it is the longest: 3 x 32 s (`--short`: 3 x 7 s, `--soak-seconds N`).
   benches.push({ name: 'soak', run: () => runSoakBench(soakOptionsFrom(args)) });

@@ -94,7 +94,8 @@ export type {
   SocketResponse,
   SocketErrorCode,
 } from './adapters/socket/index.js';
-export { createHealthServer, HealthListenError, renderMetrics } from './adapters/health/index.js';
+export { createHealthServer, createThreadedHealthServer, HealthListenError, renderMetrics } from './adapters/health/index.js';
+export type { ThreadedHealthServerOptions } from './adapters/health/index.js';
 export type { HealthServer, HealthServerAddress, HealthServerOptions as CreateHealthServerOptions } from './adapters/health/index.js';
 export type { HealthServerOptions, HealthServerHandle } from './adapters/health/attachment.js';
 export type { HealthServerLimits } from './adapters/health/health-options.js';

@@ -31,6 +31,20 @@ export interface UnstoppedWorker {
 }
 
 /**
+ * A worker that did not stop in time and was terminated (its thread or process is gone).
+ *
+ * @example
+ * ```ts
+ * for (const t of (await chief.run()).terminated) console.warn(`${t.name} terminated after ${t.givenMs} ms`);
+ * ```
+ */
+export interface TerminatedWorker {
+  name: string;
+  givenMs: number;
+  phase: 'init' | 'run';
+}
+
+/**
  * A step of closing that did not settle before the force-stop timeout (or a second signal).
  *
  * @example
@@ -51,6 +65,8 @@ export interface ChiefOutput {
   forced: boolean;
   failed: FailedWorker[];
   unstopped: UnstoppedWorker[];
+  /** Workers terminated past their stop timeout: not graceful, but nothing of them is left running. */
+  terminated: TerminatedWorker[];
   /** The shutdown callback or an attachment's `stop()` that was still running when the stop was forced. */
   hung: HungStep[];
   escalation?: Escalation;
@@ -68,6 +84,7 @@ export function failureReason(failure: WorkerFailure | undefined): string {
 export function chiefOutput(context: ChiefMachineContext): ChiefOutput {
   const failed: FailedWorker[] = [];
   const unstopped: UnstoppedWorker[] = [];
+  const terminated: TerminatedWorker[] = [];
   const { registry } = context;
   const now = context.now();
   for (const name of registry.order) {
@@ -82,6 +99,7 @@ export function chiefOutput(context: ChiefMachineContext): ChiefOutput {
     } else if (entry.abandoned) {
       unstopped.push({ name, state: entry.state, givenMs: entry.abandoned.givenMs, phase: entry.abandoned.phase });
     }
+    if (entry.terminated) terminated.push({ name, ...entry.terminated });
     if (entry.settled && entry.state === WorkerState.Failed) {
       failed.push({
         name,
@@ -93,10 +111,11 @@ export function chiefOutput(context: ChiefMachineContext): ChiefOutput {
   const hung = hungSteps(context);
   return {
     graceful:
-      !context.forced && unstopped.length === 0 && hung.length === 0 && context.escalation === undefined && context.error === undefined,
+      !context.forced && unstopped.length === 0 && terminated.length === 0 && hung.length === 0 && context.escalation === undefined && context.error === undefined,
     forced: context.forced,
     failed,
     unstopped,
+    terminated,
     hung,
     ...(context.escalation ? { escalation: context.escalation } : {}),
     ...(context.error ? { error: context.error } : {}),

@@ -36,6 +36,8 @@ export interface RegistryEntry {
   whenQuiet: 'remove' | 'restart' | undefined;
   /** A run of this worker was given up on after its stop timeout; kept across respawns, as it may still run. */
   abandoned: { givenMs: number; phase: 'init' | 'run' } | undefined;
+  /** The work of this worker was terminated past its stop timeout (nothing of it runs any more). */
+  terminated: { givenMs: number; phase: 'init' | 'run' } | undefined;
 }
 
 /** Registry of workers plus the counters the machine's guards read in O(1). */
@@ -70,6 +72,7 @@ export function addEntry(registry: Registry, spec: WorkerSpec): RegistryEntry {
     failures: 0,
     whenQuiet: undefined,
     abandoned: undefined,
+    terminated: undefined,
   };
   registry.entries.set(spec.name, entry);
   registry.order.push(spec.name);
@@ -123,6 +126,9 @@ export function applyReport(registry: Registry, entry: RegistryEntry, report: Wo
   entry.awaiting = report.awaiting;
   if (report.failure?.kind === 'stop-timeout') {
     entry.abandoned = { givenMs: report.givenMs ?? entry.spec.policy.stopTimeoutMs, phase: report.failure.phase ?? 'run' };
+  }
+  if (report.failure?.kind === 'terminated') {
+    entry.terminated = { givenMs: report.givenMs ?? entry.spec.policy.stopTimeoutMs, phase: report.failure.phase ?? 'run' };
   }
   const launched = entry.launched || report.state === WorkerState.Run || failed || report.settled || report.restart !== undefined;
   setFlags(registry, entry, { settled: report.settled, launched });

@@ -72,7 +72,11 @@ export function startWorker(self: AnyActorRef, entry: RegistryEntry, input: Work
  */
 export function stopActiveWorkers(enqueue: Enqueue, registry: Registry): void {
   for (const entry of registry.entries.values()) {
-    if (entry.ref && !entry.settled && entry.ref.getSnapshot().status === 'active') enqueue.stopChild(entry.ref);
+    if (!entry.ref || entry.settled || entry.ref.getSnapshot().status !== 'active') continue;
+    enqueue.stopChild(entry.ref);
+    // A forced stop still ends what can really be ended; the worker is listed unstopped either way.
+    const terminate = entry.spec.exec.terminate;
+    if (terminate) enqueue(() => void Promise.resolve().then(terminate).catch(() => undefined));
   }
 }
 

@@ -49,7 +49,7 @@ export type RestartPolicy = number;
  * const crashed = (await chief.run()).failed.filter((f) => f.reason === kind);
  * ```
  */
-export type FailureKind = 'crash' | 'error-exit' | 'init' | 'init-timeout' | 'stop-timeout' | 'forced';
+export type FailureKind = 'crash' | 'error-exit' | 'init' | 'init-timeout' | 'stop-timeout' | 'terminated' | 'forced';
 
 /** Does `policy` ask for a restart after a failure of `kind` (`exit` = clean return)? */
 export function policyRestarts(policy: RestartPolicy, kind: FailureKind | 'exit'): boolean {

@@ -8,6 +8,8 @@ export interface WorkerExec {
   init?: (signal: AbortSignal) => void | Promise<void>;
   /** Starts `run`; the returned value or promise settles as the run ends. */
   run: (signal: AbortSignal) => unknown;
+  /** Really ends the work past the stop timeout (a thread, a process); settles once it is gone. */
+  terminate?: () => void | Promise<void>;
 }
 
 /** The supervision settings a worker machine applies, defaults already filled in. */
@@ -26,7 +28,7 @@ export interface WorkerPolicy {
 export interface WorkerFailure {
   kind: FailureKind;
   error?: unknown;
-  /** `stop-timeout`: what did not settle, `init` or `run`. */
+  /** `stop-timeout`, `terminated`: what did not settle, `init` or `run`. */
   phase?: 'init' | 'run';
 }
 
@@ -122,5 +124,7 @@ export type WorkerMachineEvent =
   /** The worker's own delayed event: its init took longer than `initTimeoutMs`. */
   | { type: 'INIT_TIMEOUT'; runId: number }
   | { type: 'RUN_DONE'; runId: number }
+  | { type: 'TERMINATED'; runId: number }
+  | { type: 'TERMINATE_FAILED'; runId: number; error: unknown }
   | { type: 'RUN_ERROR'; runId: number; error: Error }
   | { type: 'RUN_CRASH'; runId: number; error: unknown };

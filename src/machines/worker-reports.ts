@@ -69,7 +69,7 @@ export const reportActions = {
         state: WorkerState.Failed,
         settled: true,
         failure: context.failure,
-        ...(context.failure?.kind === 'stop-timeout' ? { givenMs: context.policy.stopTimeoutMs } : {}),
+        ...(context.failure?.kind === 'stop-timeout' || context.failure?.kind === 'terminated' ? { givenMs: context.policy.stopTimeoutMs } : {}),
       }),
     reportGaveUp: ({ context }: ActionArgs) =>
       report(context, {

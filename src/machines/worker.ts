@@ -4,7 +4,8 @@ import { policyRestarts, policyStopsApp, type FailureKind } from './restart.js';
 import { detachStack } from './detach-stack.js';
 import { hasSentinel } from './sentinel-errors.js';
 import { timerMs } from './timer-ms.js';
-import { STOP_REASON, deliver } from './worker-delivery.js';
+import { STOP_REASON, callUser } from './worker-delivery.js';
+import { initFailed, initTimedOut, pastStopTimeout } from './worker-transitions.js';
 import { countWithin, withRestartAt } from './restart-window.js';
 import { needsReinit, reportActions } from './worker-reports.js';
 import type {
@@ -62,20 +63,6 @@ function currentRun({ context, event }: { context: WorkerMachineContext; event: 
 /** The history of a worker that never restarted, shared (every update makes a new object). */
 const NO_HISTORY: RestartHistory = Object.freeze({ attempt: 0, times: Object.freeze([]), total: 0 });
 
-/** An init that throws, while it runs (in `starting` or `initializing`). */
-const initFailed = {
-  guard: 'currentRun',
-  target: '#worker.Failed',
-  actions: { type: 'recordFailure', params: { kind: 'init' } },
-} as const;
-
-/** An init past its `initTimeoutMs`, while it runs. */
-const initTimedOut = {
-  guard: 'currentRun',
-  target: '#worker.Failed',
-  actions: ['abortRun', { type: 'recordFailure', params: { kind: 'init-timeout' } }],
-} as const;
-
 /**
  * The lifecycle statechart of one worker. Pure: it starts the user's code through
  * `input.exec` and tells its supervisor about every change through `input.report`.
@@ -101,7 +88,8 @@ export const workerMachine = setup({
     currentRun,
     hasInit: ({ context }) => context.exec.init !== undefined,
     reinit: ({ context }) => needsReinit(context),
-    abandonedOrForced: ({ context }) => context.failure?.kind === 'stop-timeout' || context.failure?.kind === 'forced',
+    abandonedOrForced: ({ context }) => ['stop-timeout', 'terminated', 'forced'].includes(context.failure?.kind ?? ''),
+    canTerminate: ({ context }) => context.exec.terminate !== undefined,
     doNotRestart: ({ context }) => hasSentinel(context.failure?.error, 'UWE_DO_NOT_RESTART'),
     escalates: ({ context }) => {
       const failure = context.failure;
@@ -128,36 +116,44 @@ export const workerMachine = setup({
     startInit: ({ context, self }) => {
       const runId = context.runId;
       const signal = context.controller!.signal;
-      let pending: Promise<void>;
-      try {
-        pending = Promise.resolve(context.exec.init?.(signal));
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      pending.then(
-        () => deliver(self, { type: 'INIT_DONE', runId }),
-        (error: unknown) => deliver(self, { type: 'INIT_FAILED', runId, error }),
+      callUser(
+        self,
+        () => context.exec.init?.(signal),
+        () => ({ type: 'INIT_DONE', runId }),
+        (error) => ({ type: 'INIT_FAILED', runId, error }),
       );
     },
     startRun: ({ context, self }) => {
       const runId = context.runId;
       const signal = context.controller!.signal;
-      let pending: Promise<unknown>;
-      try {
-        pending = Promise.resolve(context.exec.run(signal));
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      pending.then(
-        (value) =>
-          deliver(
-            self,
-            value instanceof Error ? { type: 'RUN_ERROR', runId, error: value } : { type: 'RUN_DONE', runId },
-          ),
-        (error: unknown) => deliver(self, { type: 'RUN_CRASH', runId, error }),
+      callUser(
+        self,
+        () => context.exec.run(signal),
+        (value) => (value instanceof Error ? { type: 'RUN_ERROR', runId, error: value } : { type: 'RUN_DONE', runId }),
+        (error) => ({ type: 'RUN_CRASH', runId, error }),
       );
     },
     abortRun: ({ context }) => context.controller?.abort(STOP_REASON),
+    markStopped: assign({
+      failure: (_, params: { kind: 'terminated' | 'stop-timeout'; phase: 'init' | 'run' }) => ({ kind: params.kind, phase: params.phase }),
+    }),
+    startTerminate: ({ context, self }) => {
+      const runId = context.runId;
+      callUser(
+        self,
+        () => context.exec.terminate?.(),
+        () => ({ type: 'TERMINATED', runId }),
+        (error) => ({ type: 'TERMINATE_FAILED', runId, error }),
+      );
+    },
+    // terminate() failed or hung: the work may still run, as after any stop timeout.
+    abandonTermination: assign({
+      failure: ({ context, event }) => ({
+        kind: 'stop-timeout' as const,
+        phase: context.failure?.phase ?? 'run',
+        ...((event as { error?: unknown }).error !== undefined ? { error: (event as { error?: unknown }).error } : {}),
+      }),
+    }),
     // An init gets its own signal, as a run does: a stop or an init timeout aborts it.
     nextInit: assign(({ context }) => ({ runId: context.runId + 1, controller: new AbortController() })),
     recordFailure: assign({
@@ -234,12 +230,7 @@ export const workerMachine = setup({
         },
         stopping: {
           entry: 'abortRun',
-          after: {
-            stopTimeout: {
-              target: '#worker.Failed',
-              actions: assign({ failure: () => ({ kind: 'stop-timeout' as const, phase: 'init' as const }) }),
-            },
-          },
+          after: { stopTimeout: pastStopTimeout('init') },
           on: {
             INIT_DONE: { guard: 'currentRun', target: '#worker.Stopped' },
             INIT_FAILED: [
@@ -286,12 +277,7 @@ export const workerMachine = setup({
         },
         stopping: {
           entry: 'abortRun',
-          after: {
-            stopTimeout: {
-              target: '#worker.Failed',
-              actions: assign({ failure: () => ({ kind: 'stop-timeout' as const, phase: 'run' as const }) }),
-            },
-          },
+          after: { stopTimeout: pastStopTimeout('run') },
           on: {
             RUN_DONE: { guard: 'currentRun', target: '#worker.Stopped' },
             // A run that fails on its way out is reported, but never restarted: it was told to stop.
@@ -327,6 +313,18 @@ export const workerMachine = setup({
           target: 'Failed',
           actions: { type: 'recordFailure', params: { kind: 'crash' } },
         },
+      },
+    },
+    // Past the stop timeout, a worker that can really be ended (a thread, a process) is: the
+    // state waits for terminate() to settle, bounded by the stop timeout once more.
+    Terminating: {
+      entry: 'startTerminate',
+      after: {
+        stopTimeout: { target: 'Failed', actions: 'abandonTermination' },
+      },
+      on: {
+        TERMINATED: { guard: 'currentRun', target: 'Failed' },
+        TERMINATE_FAILED: { guard: 'currentRun', target: 'Failed', actions: 'abandonTermination' },
       },
     },
     Exited: {

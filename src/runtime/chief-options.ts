@@ -15,6 +15,16 @@ import type { ProcessFault } from './process-errors.js';
 export const DEFAULT_FORCE_STOP_TIMEOUT_MS = 45_000;
 
 /**
+ * The default of `stallThresholdMs`: a blocked event loop this long is reported.
+ *
+ * @example
+ * ```ts
+ * new Chief({ stallThresholdMs: DEFAULT_STALL_THRESHOLD_MS / 2 });
+ * ```
+ */
+export const DEFAULT_STALL_THRESHOLD_MS = 1_000;
+
+/**
  * Options of a {@link Chief}; every one has a default.
  *
  * @example
@@ -46,6 +56,12 @@ export interface ChiefOptions {
    * @default true
    */
   exitProcess?: boolean;
+  /**
+   * A `chief.stalled` event when the event loop is blocked this long or longer (a worker's busy
+   * loop freezes every other worker, the probes and signal handling); 0 turns the watch off.
+   * @default 1_000
+   */
+  stallThresholdMs?: number;
   /**
    * Catch `uncaughtException` and `unhandledRejection` while `run()` lasts: a `fatal`
    * `process.fault` event with the error and stack, a graceful stop (bounded by the force-stop
@@ -133,6 +149,7 @@ export function resolveChiefOptions(options: ChiefOptions): ResolvedChiefOptions
     escalate: options.escalate ?? 'none',
     eventBufferSize: options.eventBufferSize ?? DEFAULT_EVENT_BUFFER,
     exitProcess: options.exitProcess ?? true,
+    stallThresholdMs: options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS,
     clock: options.clock,
     random: options.random,
     handleProcessErrors: options.handleProcessErrors,
@@ -150,6 +167,7 @@ export function resolveChiefOptions(options: ChiefOptions): ResolvedChiefOptions
   assertDuration('forceStopTimeoutMs', resolved.forceStopTimeoutMs);
   assertDuration('withinMs', resolved.withinMs);
   assertDuration('maxRestarts', resolved.maxRestarts);
+  assertDuration('stallThresholdMs', resolved.stallThresholdMs);
   if (!(Number.isInteger(resolved.eventBufferSize) && resolved.eventBufferSize > 0)) {
     throw new InvalidArgumentError(`eventBufferSize must be a positive integer, got ${String(resolved.eventBufferSize)}`);
   }

@@ -11,6 +11,7 @@ import { chiefHealthSource, type HealthSource } from './health-source.js';
 import { runNested } from './nested-run.js';
 import { ChiefMailboxes, mailboxRouter, withMailboxCounters } from './mailbox/chief-mailboxes.js';
 import { RunWaiters } from './run-waiters.js';
+import { StallMonitor } from './stall-monitor.js';
 import type { Locker } from './signal-locker.js';
 import { runTopLevel } from './top-run.js';
 import type { Worker, WorkerContext } from './worker.js';
@@ -44,6 +45,7 @@ export class Chief extends ChiefMailboxes implements Worker {
     (worker) => (worker instanceof Chief ? worker.#options.forceStopTimeoutMs + 1_000 : undefined),
   );
   readonly #attachments: ChiefAttachment[] = [];
+  #stalls: StallMonitor | undefined;
   readonly #changeListeners = new ChangeListeners();
   readonly #waiters = new RunWaiters();
   readonly #hub: EventHub;
@@ -68,6 +70,7 @@ export class Chief extends ChiefMailboxes implements Worker {
     this.#options = resolveChiefOptions(options);
     this.#hub = new EventHub(this.#options.eventBufferSize);
     this.#inspect = guardObserver(this.#options.inspect, this.#publish);
+    if (this.#options.stallThresholdMs > 0) this.#stalls = new StallMonitor(this.healthSource(), this.#options.stallThresholdMs);
   }
 
   /**
@@ -321,6 +324,7 @@ export class Chief extends ChiefMailboxes implements Worker {
       onChange: (listener) => this.#changeListeners.add(listener),
       publish: this.#publish,
       onEvent: (listener) => this.#hub.addListener(listener),
+      eventLoopDelay: () => this.#stalls?.delay(),
     }));
   }
 
@@ -370,6 +374,7 @@ export class Chief extends ChiefMailboxes implements Worker {
       ...this.#options,
       locker: this.#locker, publish: this.#publish, runWith: (locker) => this.#runWith(locker),
       requestStop: (reason) => this.#run?.requestStop(reason), forceStop: () => this.#run?.forceStop(),
+      watch: this.#stalls,
     });
   }
 

@@ -1,6 +1,7 @@
 import type { WorkerState } from '../machines/worker-state.js';
 import type { ChiefEvent, EventHandler } from './events.js';
 import type { MailboxCounters } from './mailbox/router.js';
+import type { EventLoopDelay } from './stall-monitor.js';
 
 /**
  * Where a Chief is in its own life: `idle -> starting -> running -> stopping -> stopped`.
@@ -89,6 +90,8 @@ export interface HealthSource {
    * Optional: a fake source may leave it out.
    */
   onEvent?(listener: EventHandler): () => void;
+  /** How long the event loop has been held up (when the Chief watches it). */
+  getEventLoopDelay?(): EventLoopDelay | undefined;
 }
 
 /** What a Chief lends {@link chiefHealthSource}. */
@@ -102,6 +105,7 @@ export interface HealthView {
   onChange(listener: () => void): () => void;
   publish(event: ChiefEvent): void;
   onEvent?(listener: EventHandler): () => void;
+  eventLoopDelay(): EventLoopDelay | undefined;
 }
 
 /** A Chief's {@link HealthSource}: before and between runs it is idle, not live, not ready, with zero counters. */
@@ -119,5 +123,6 @@ export function chiefHealthSource(view: HealthView): HealthSource {
     onChange: (listener) => view.onChange(listener),
     report: (event) => view.publish(event),
     ...(view.onEvent ? { onEvent: view.onEvent } : {}),
+    getEventLoopDelay: () => view.eventLoopDelay(),
   };
 }

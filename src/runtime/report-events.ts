@@ -101,6 +101,14 @@ function failureEvent(report: WorkerReport, crashLevel: EventLevel): ChiefEvent 
         message: `worker did not stop within ${report.givenMs} ms and was abandoned (its ${failure.phase ?? 'run'} hung)`,
         fields: { reason: 'stop-timeout', givenMs: report.givenMs, phase: failure.phase ?? 'run' },
       });
+    case 'terminated':
+      return createEvent({
+        type: 'worker.terminated',
+        level: 'warn',
+        worker,
+        message: `worker did not stop within ${report.givenMs} ms and was terminated (its ${failure.phase ?? 'run'} is gone)`,
+        fields: { reason: 'terminated', givenMs: report.givenMs, phase: failure.phase ?? 'run' },
+      });
     case 'init-timeout':
       return createEvent({
         type: 'worker.init-failed',

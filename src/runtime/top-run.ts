@@ -14,6 +14,8 @@ export interface TopRunHost {
   requestStop(reason: string): void;
   forceStop(): void;
   runWith(locker: Promise<unknown>): Promise<RunResult>;
+  /** Watches the process's event loop while the run lasts (one process, one loop: only at the top). */
+  readonly watch?: { start(): void; stop(): void } | undefined;
 }
 
 /**
@@ -31,12 +33,14 @@ export async function runTopLevel(host: TopRunHost): Promise<RunResult> {
         host.requestStop(caught.kind);
       })
     : undefined;
+  host.watch?.start();
   try {
     const result = await host.runWith(locker.wait);
     if (fault && host.exitProcess) process.exitCode = 1;
     if (owned) exitAfterStop(result, fault !== undefined);
     return fault ? { ...result, fault } : result;
   } finally {
+    host.watch?.stop();
     locker.release();
     release?.();
   }

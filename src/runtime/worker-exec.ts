@@ -100,7 +100,12 @@ class Exec implements WorkerExec {
     readonly parentEvents: (() => EventHandler | undefined) | undefined,
     readonly parentInspect: (() => ParentInspect | undefined) | undefined,
     readonly mailboxes?: MailboxRouter,
-  ) {}
+  ) {
+    // Only for the few workers that can be killed: the machine reads its presence as "can terminate".
+    if (typeof worker.terminate === 'function') this.terminate = () => worker.terminate!();
+  }
+
+  terminate?: () => void | Promise<void>;
 
   run(signal: AbortSignal): unknown {
     return this.worker.run(
@@ -112,6 +117,6 @@ class Exec implements WorkerExec {
 class ExecWithInit extends Exec {
   init(signal: AbortSignal): void | Promise<void> {
     // An init written as `init()` simply ignores the context.
-    return this.worker.init!(createWorkerContext(this.name, signal, this.values()));
+    return this.worker.init!(createWorkerContext(this.name, signal, this.values(), this.parentEvents?.()));
   }
 }

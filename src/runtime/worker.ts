@@ -9,7 +9,7 @@ import type { EventFields, EventLevel } from './events.js';
  * const type: WorkerReportType = 'worker.tick-skipped';
  * ```
  */
-export type WorkerReportType = 'custom' | 'callback.failed' | 'worker.tick-skipped' | 'http.listening';
+export type WorkerReportType = 'custom' | 'callback.failed' | 'worker.tick-skipped' | 'worker.output' | 'http.listening';
 
 /**
  * An event a worker reports about itself; the Chief adds the worker's name and the time.
@@ -73,7 +73,7 @@ export interface WorkerContext {
  * };
  * ```
  */
-export type InitContext = Pick<WorkerContext, 'name' | 'signal' | 'done' | 'values'>;
+export type InitContext = Pick<WorkerContext, 'name' | 'signal' | 'done' | 'values' | 'report'>;
 
 /**
  * A long-lived unit of work run and supervised by a Chief; uwe's `Worker`.
@@ -103,6 +103,14 @@ export type InitContext = Pick<WorkerContext, 'name' | 'signal' | 'done' | 'valu
 export interface Worker {
   init?(ctx: InitContext): void | Promise<void>;
   run(ctx: WorkerContext): Promise<void | Error>;
+  /**
+   * Optional, for work that can really be killed (a thread, a child process): called once the
+   * worker's `init` or `run` did not settle within its stop timeout (and at a forced stop). When
+   * it settles, nothing of the work is left running: the worker is reported `terminated`
+   * (`worker.terminated`, `run()`'s `terminated`) instead of abandoned. If it rejects or does not
+   * settle within the stop timeout again, the worker is abandoned as any other (`stop-timeout`).
+   */
+  terminate?(): void | Promise<void>;
 }
 
 /** True when `value` looks like a {@link Worker}. */

@@ -21,7 +21,7 @@ describe('chief machine: start and stop', () => {
     await flush();
     expect(c.log.filter((l) => l.startsWith('abort'))).toEqual(['abort c', 'abort b', 'abort a']);
     expect(c.actor.getSnapshot().status).toBe('done');
-    expect(c.actor.getSnapshot().output).toEqual({ graceful: true, forced: false, failed: [], unstopped: [], hung: [] });
+    expect(c.actor.getSnapshot().output).toEqual({ graceful: true, forced: false, failed: [], unstopped: [], terminated: [], hung: [] });
   });
 
   it('with no workers, finishes with the uwe error', () => {

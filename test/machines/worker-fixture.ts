@@ -16,6 +16,8 @@ export function workerFixture(options: {
   withInit?: boolean;
   selfRestart?: boolean;
   random?: () => number;
+  /** The worker can really be ended past its stop timeout. */
+  terminate?: () => void | Promise<void>;
 } = {}) {
   const clock = new SimulatedClock();
   const reports: WorkerReport[] = [];
@@ -37,6 +39,7 @@ export function workerFixture(options: {
       return d.promise;
     };
   }
+  if (options.terminate) exec.terminate = options.terminate;
   const policy: WorkerPolicy = {
     restart: Restart.Never,
     maxRestarts: 10,

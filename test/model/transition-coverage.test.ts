@@ -8,6 +8,8 @@ import { generatePaths, modelConfigs, modelMachine, type DriverKind } from './wo
  * The paths worker-lifecycle.test.ts drives must take every transition the worker machine
  * defines, read from the machine itself (each `on` / `after` candidate, each `always`
  * candidate, guarded alternatives counted apart). A transition no path takes is listed by name.
+ * The killable configurations (Terminating) are replayed on the model only: worker-lifecycle
+ * leaves them out, and worker-terminate.test.ts drives terminate through the machine.
  */
 
 const defined = definedTransitions(workerMachine);

@@ -168,7 +168,9 @@ async function drivePath(path: ModelPath, pathIndex: number): Promise<void> {
   await checkSettledDown(final, run.steps.length - 1, `${end}, after late settlements`);
 }
 
-const configs = modelConfigs();
+// Killable workers are walked by the model (transition-coverage.test.ts); their terminate calls
+// are driven by worker-terminate.test.ts and the presets' tests, not by the scripted worker.
+const configs = modelConfigs().filter((config) => !config.killable);
 
 describe('worker lifecycle, model-based: every generated path driven through the runtime', () => {
   for (const config of configs) {

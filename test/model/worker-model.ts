@@ -28,7 +28,7 @@ import { resolveWorkerOptions, type WorkerOptions } from '../../src/runtime/work
 
 /** The machine the paths are generated from: the real one, with the user's code left out. */
 export const modelMachine = workerMachine.provide({
-  actions: { startInit: () => undefined, startRun: () => undefined },
+  actions: { startInit: () => undefined, startRun: () => undefined, startTerminate: () => undefined },
 });
 
 export type ModelSnapshot = SnapshotFrom<typeof workerMachine>;
@@ -67,6 +67,8 @@ export interface ModelConfig {
   selfRestart: boolean;
   /** Event types the driver can cause (besides the settlements and delays). */
   commands: ReadonlyArray<WorkerMachineEvent['type']>;
+  /** The worker has `terminate()` (a thread, a process): past a stop timeout it is terminated. */
+  killable?: boolean;
 }
 
 const POLICIES: Record<string, number> = {
@@ -121,6 +123,19 @@ export function modelConfigs(): ModelConfig[] {
       }
     }
   }
+  // Workers that can be killed: the stop timeouts lead to Terminating (walked by the model; the
+  // runtime's side of terminate is worker-terminate.test.ts and the thread and process presets).
+  for (const [policyName, driver] of [['Never', 'pool'], ['OnFail', 'actor']] as const) {
+    configs.push({
+      name: `${driver} ${policyName} init killable`,
+      driver,
+      options: optionsFor(POLICIES[policyName]!),
+      hasInit: true,
+      selfRestart: true,
+      killable: true,
+      commands: driver === 'pool' ? ['INIT', 'RUN', 'STOP', 'FAIL'] : ['START', 'INIT', 'RUN', 'STOP', 'FAIL', 'GIVE_UP'],
+    });
+  }
   return configs;
 }
 
@@ -129,7 +144,7 @@ export function modelInput(config: ModelConfig, report: WorkerMachineInput['repo
   const run = () => undefined;
   return {
     name: 'w',
-    exec: config.hasInit ? { init: () => undefined, run } : { run },
+    exec: { ...(config.hasInit ? { init: () => undefined } : {}), run, ...(config.killable ? { terminate: () => undefined } : {}) },
     policy: resolveWorkerOptions('w', config.options).policy,
     report,
     selfRestart: config.selfRestart,
@@ -169,6 +184,7 @@ function candidateEvents(config: ModelConfig, snapshot: ModelSnapshot): WorkerMa
   events.push({ type: 'INIT_DONE', runId }, { type: 'RUN_DONE', runId });
   // The worker raises it itself, delayed, only when it has an initTimeoutMs.
   if (snapshot.context.policy.initTimeoutMs !== undefined) events.push({ type: 'INIT_TIMEOUT', runId });
+  if (config.killable) events.push({ type: 'TERMINATED', runId }, { type: 'TERMINATE_FAILED', runId, error: ERRORS.plain });
   for (const [tag, error] of Object.entries(ERRORS)) {
     if (tag === 'aborted') events.push({ type: 'INIT_FAILED', runId, error }, { type: 'RUN_CRASH', runId, error });
     else events.push({ type: 'INIT_FAILED', runId, error }, { type: 'RUN_ERROR', runId, error }, { type: 'RUN_CRASH', runId, error });
@@ -188,7 +204,7 @@ export function concreteEvent(event: AbstractEvent, snapshot: ModelSnapshot): Wo
   return (stamped ? { ...event, runId: snapshot.context.runId } : { ...event }) as WorkerMachineEvent;
 }
 
-export const SETTLE_TYPES: ReadonlySet<string> = new Set(['INIT_DONE', 'INIT_FAILED', 'RUN_DONE', 'RUN_ERROR', 'RUN_CRASH']);
+export const SETTLE_TYPES: ReadonlySet<string> = new Set(['INIT_DONE', 'INIT_FAILED', 'RUN_DONE', 'RUN_ERROR', 'RUN_CRASH', 'TERMINATED', 'TERMINATE_FAILED']);
 
 export function eventKey(event: AbstractEvent): string {
   return 'error' in event && event.error !== undefined ? `${event.type}(${errorTag(event.error)})` : event.type;

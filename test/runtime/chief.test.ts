@@ -36,7 +36,7 @@ describe('Chief', () => {
     await recorder.state('a', 'Run');
     expect(chief.getWorkersStates()).toEqual({ a: 'Run' });
     stop();
-    expect(await result).toEqual({ graceful: true, forced: false, failed: [], unstopped: [], hung: [] });
+    expect(await result).toEqual({ graceful: true, forced: false, failed: [], unstopped: [], terminated: [], hung: [] });
     expect(goodbye).toHaveBeenCalledOnce();
     const states = recorder.of('worker.state').map((e) => e.fields.state);
     expect(states).toEqual(['New', 'Initialized', 'Run', 'Stopped']);

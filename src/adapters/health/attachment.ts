@@ -2,6 +2,7 @@ import type { ChiefAttachment } from '../../runtime/chief-options.js';
 import type { AppInfo, HealthSource } from '../../runtime/health-source.js';
 import type { HealthServerLimits } from './health-options.js';
 import { createHealthServer, type HealthServer, type HealthServerAddress } from './health-server.js';
+import { createThreadedHealthServer } from './thread-server.js';
 
 /**
  * Options of `chief.enableHealthServer(...)`.
@@ -19,6 +20,13 @@ export interface HealthServerOptions extends HealthServerLimits {
    * are stopped, so the orchestrator takes the replica out of rotation first. @default 0
    */
   shutdownDelayMs?: number;
+  /**
+   * Serve from a thread of its own, so the probes answer while a worker blocks the main event
+   * loop, and say 503 once the main loop has not beaten for `heartbeatTimeoutMs`. @default false
+   */
+  thread?: boolean;
+  /** With `thread`: how long the main loop may go without a beat and still count as live. @default 2_000 */
+  heartbeatTimeoutMs?: number;
 }
 
 /**
@@ -55,8 +63,11 @@ export function healthServerAttachment(
       return server?.address;
     },
     async start() {
-      const { shutdownDelayMs: _delay, app: given, ...limits } = options;
-      server = createHealthServer({ ...limits, source, app: given ?? app() });
+      const { shutdownDelayMs: _delay, app: given, thread, heartbeatTimeoutMs, ...limits } = options;
+      const serverOptions = { ...limits, source, app: given ?? app() };
+      server = thread
+        ? createThreadedHealthServer({ ...serverOptions, ...(heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs } : {}) })
+        : createHealthServer(serverOptions);
       await server.listen();
     },
     async stop() {

@@ -44,12 +44,15 @@ function mailboxLines(source: HealthSource): string[] {
   ];
 }
 
+const seconds = (ms: number) => String(Math.round(ms * 1e3) / 1e6);
+
 /**
  * The source's metrics in Prometheus text format: `uwe_workers{state}` (a gauge of workers per
  * state, every state listed even at 0), and the counters `uwe_worker_restarts_total{worker}`
  * and `uwe_worker_failures_total{worker}`, workers sorted by name; for the mailboxes in use,
  * `uwe_mailbox_depth`, `uwe_mailbox_delivered_total`, `uwe_mailbox_dropped_total` and
- * `uwe_mailbox_rejected_total` per worker.
+ * `uwe_mailbox_rejected_total` per worker; and, when the Chief watches its event loop,
+ * `uwe_event_loop_delay_seconds{quantile}` (p50, p99, max).
  *
  * @example
  * ```ts
@@ -79,5 +82,15 @@ export function renderMetrics(source: HealthSource): string {
     ...workers.map((w) => `uwe_worker_failures_total{worker="${escapeLabelValue(w)}"} ${counters[w]?.failures ?? 0}`),
     ...mailboxLines(source),
   ];
+  const delay = source.getEventLoopDelay?.();
+  if (delay) {
+    lines.push(
+      '# HELP uwe_event_loop_delay_seconds Event loop delay since the chief started.',
+      '# TYPE uwe_event_loop_delay_seconds gauge',
+      `uwe_event_loop_delay_seconds{quantile="0.5"} ${seconds(delay.p50Ms)}`,
+      `uwe_event_loop_delay_seconds{quantile="0.99"} ${seconds(delay.p99Ms)}`,
+      `uwe_event_loop_delay_seconds{quantile="1"} ${seconds(delay.maxMs)}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

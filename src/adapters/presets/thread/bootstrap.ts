@@ -1,0 +1,54 @@
+// The program every thread of a thread worker runs, evaluated as a CommonJS script (`eval: true`)
+// so that it needs no file of its own beside the built package nor a TypeScript loader. It
+// imports the user's module, then obeys the messages of its worker:
+//   main -> thread: { op: 'init' } | { op: 'run' } | { op: 'stop' }
+//   thread -> main: { op: 'loaded', init } | { op: 'init-done' } | { op: 'run-done', error? }
+//                   | { op: 'failed', phase, error } (error = { name, message, stack, code?, cause? })
+export const THREAD_BOOTSTRAP = String.raw`
+const { parentPort, workerData } = require('node:worker_threads');
+const controller = new AbortController();
+const ctx = { name: workerData.name, values: workerData.values, signal: controller.signal };
+let doneP;
+Object.defineProperty(ctx, 'done', {
+  get() {
+    doneP ??= controller.signal.aborted
+      ? Promise.resolve()
+      : new Promise((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+    return doneP;
+  },
+});
+const wire = (error, depth = 0) => {
+  if (!(error instanceof Error)) return { name: 'NonError', message: String(error) };
+  const out = { name: error.name, message: error.message, stack: error.stack };
+  if (typeof error.code === 'string') out.code = error.code;
+  if (error.cause !== undefined && depth < 4) out.cause = wire(error.cause, depth + 1);
+  return out;
+};
+const failed = (phase, error) => parentPort.postMessage({ op: 'failed', phase, error: wire(error) });
+import(workerData.module).then(
+  (mod) => {
+    const api = mod && typeof mod.run === 'function' ? mod : mod && mod.default && typeof mod.default.run === 'function' ? mod.default : undefined;
+    if (!api) {
+      failed('load', new Error('exports no run(ctx) function'));
+      return;
+    }
+    parentPort.on('message', (message) => {
+      if (message.op === 'stop') controller.abort();
+      else if (message.op === 'init') {
+        Promise.resolve()
+          .then(() => (typeof api.init === 'function' ? api.init(ctx) : undefined))
+          .then(() => parentPort.postMessage({ op: 'init-done' }), (error) => failed('init', error));
+      } else if (message.op === 'run') {
+        Promise.resolve()
+          .then(() => api.run(ctx))
+          .then(
+            (value) => parentPort.postMessage(value instanceof Error ? { op: 'run-done', error: wire(value) } : { op: 'run-done' }),
+            (error) => failed('run', error),
+          );
+      }
+    });
+    parentPort.postMessage({ op: 'loaded', init: typeof api.init === 'function' });
+  },
+  (error) => failed('load', error),
+);
+`;

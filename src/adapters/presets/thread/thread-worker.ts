@@ -1,0 +1,245 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker as Thread, type ResourceLimits } from 'node:worker_threads';
+import { InvalidArgumentError } from 'uwe';
+import type { InitContext, Worker, WorkerContext } from 'uwe';
+
+/**
+ * A worker that can really be killed: the Chief calls `terminate()` past its stop timeout.
+ *
+ * @example
+ * ```ts
+ * const hash: KillableWorker = threadWorker(new URL('./hash.mjs', import.meta.url));
+ * ```
+ */
+export interface KillableWorker extends Worker {
+  init(ctx?: InitContext): Promise<void>;
+  terminate(): Promise<void>;
+}
+import { THREAD_BOOTSTRAP } from './bootstrap.js';
+import { ThreadExitError, ThreadModuleError, ThreadValuesError } from './errors.js';
+import { fromWire, type WireError } from './wire-error.js';
+
+/**
+ * Options of {@link threadWorker}.
+ *
+ * @example
+ * ```ts
+ * threadWorker(new URL('./resize.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 256 } });
+ * ```
+ */
+export interface ThreadWorkerOptions {
+  /** Heap limits of the thread; past them the thread dies with `out-of-memory`, a crash. @default none */
+  resourceLimits?: ResourceLimits;
+  /** Node options of the thread. @default the process's `execArgv` */
+  execArgv?: string[];
+  /** Environment of the thread. @default the process's `process.env`, copied */
+  env?: Record<string, string | undefined>;
+}
+
+type Message =
+  | { op: 'loaded'; init: boolean }
+  | { op: 'init-done' }
+  | { op: 'run-done'; error?: WireError }
+  | { op: 'failed'; phase: 'load' | 'init' | 'run'; error: WireError };
+
+/**
+ * Runs a worker's `init` and `run` in a `node:worker_threads` thread, so that it can really be
+ * killed: past its stop timeout the Chief terminates the thread (`terminate()`), where an
+ * in-process worker could only be abandoned. `module` is a file URL or path of an ES module (or
+ * CommonJS file) that exports `run(ctx)` and optionally `init(ctx)`, written like any worker:
+ * `ctx.name`, `ctx.signal`, `ctx.done`, and `ctx.values` (structured-cloned into the thread).
+ *
+ * An uncaught exception in the thread, running out of memory under `resourceLimits`, or an exit
+ * of the thread is a crash of this worker (a {@link ThreadExitError} with the reason), handled
+ * by its restart policy; the Chief and the other workers go on. A module that does not exist or
+ * exports no `run` fails the worker at `init` ({@link ThreadModuleError}). Each incarnation runs
+ * in a fresh thread, so a restart without re-init still runs the module's `init` first: module
+ * state never survives a thread.
+ *
+ * @example
+ * ```ts
+ * // hash.mjs: export async function run(ctx) { while (!ctx.signal.aborted) crunch(); }
+ * chief.addWorker('hash', threadWorker(new URL('./hash.mjs', import.meta.url)), {
+ *   restart: Restart.OnFail,
+ *   stopTimeoutMs: 2_000, // then the thread is terminated
+ * });
+ * ```
+ */
+export function threadWorker(module: string | URL, options: ThreadWorkerOptions = {}): KillableWorker {
+  return new ThreadWorker(moduleUrl(module), options);
+}
+
+function moduleUrl(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  if (typeof module !== 'string' || module.length === 0) throw new InvalidArgumentError('threadWorker(module): module must be a file URL or a path');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)) return module;
+  return pathToFileURL(isAbsolute(module) ? module : resolve(module)).href;
+}
+
+class ThreadWorker implements KillableWorker {
+  readonly #module: string;
+  readonly #options: ThreadWorkerOptions;
+  /** The thread of the current incarnation: opened by init (or run), ended when run settles. */
+  #live: LiveThread | undefined;
+
+  constructor(module: string, options: ThreadWorkerOptions) {
+    this.#module = module;
+    this.#options = options;
+  }
+
+  async init(ctx?: InitContext): Promise<void> {
+    await this.#live?.end();
+    const live = await this.#open(ctx);
+    this.#live = live;
+    await live.call('init', ctx?.signal);
+  }
+
+  async run(ctx: WorkerContext): Promise<void | Error> {
+    let live = this.#live;
+    if (!live || live.gone) {
+      live = await this.#open(ctx);
+      this.#live = live;
+      await live.call('init', ctx.signal);
+    }
+    try {
+      return await live.call('run', ctx.signal);
+    } finally {
+      await live.end();
+      if (this.#live === live) this.#live = undefined;
+    }
+  }
+
+  /** Ends the thread at once, whatever it runs: what the Chief calls past the stop timeout. */
+  async terminate(): Promise<void> {
+    await this.#live?.end('terminated');
+  }
+
+  async #open(ctx: InitContext | undefined): Promise<LiveThread> {
+    const values = cloneValues(ctx?.values ?? {});
+    const thread = new Thread(THREAD_BOOTSTRAP, {
+      eval: true,
+      workerData: { module: this.#module, name: ctx?.name ?? 'thread', values },
+      ...(this.#options.resourceLimits ? { resourceLimits: this.#options.resourceLimits } : {}),
+      ...(this.#options.execArgv ? { execArgv: this.#options.execArgv } : {}),
+      ...(this.#options.env ? { env: this.#options.env } : {}),
+    });
+    const live = new LiveThread(thread, this.#module);
+    await live.loaded;
+    return live;
+  }
+}
+
+/** Values that cannot be structured-cloned fail the worker with the key that cannot. */
+function cloneValues(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(values)) {
+    try {
+      out[key] = structuredClone(values[key]);
+    } catch (error) {
+      throw new ThreadValuesError(key, { cause: error });
+    }
+  }
+  return out;
+}
+
+/** One thread and the one operation it is doing. */
+class LiveThread {
+  readonly loaded: Promise<void>;
+  gone = false;
+  #hasInit = false;
+  #pending: { op: 'init' | 'run'; resolve: (value: void | Error) => void; reject: (error: unknown) => void } | undefined;
+  #loadedSettle!: { resolve: () => void; reject: (error: unknown) => void };
+  #ending: 'terminated' | 'ended' | undefined;
+  readonly #exited: Promise<void>;
+
+  constructor(
+    readonly thread: Thread,
+    readonly module: string,
+  ) {
+    this.loaded = new Promise((resolve, reject) => (this.#loadedSettle = { resolve, reject }));
+    this.loaded.catch(() => {});
+    thread.on('message', (message: Message) => this.#onMessage(message));
+    thread.on('error', (error: Error & { code?: string }) => {
+      const oom = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.#fail(
+        new ThreadExitError(oom ? 'out-of-memory' : 'uncaught', oom ? `thread ran out of memory: ${error.message}` : `uncaught exception in the thread: ${error.message}`, undefined, { cause: error }),
+      );
+    });
+    this.#exited = new Promise((resolve) =>
+      thread.once('exit', (code) => {
+        this.gone = true;
+        const reason = this.#ending === 'terminated' ? 'terminated' : 'exit';
+        this.#fail(new ThreadExitError(reason, reason === 'terminated' ? 'the thread was terminated' : `the thread exited with code ${code}`, code));
+        resolve();
+      }),
+    );
+  }
+
+  /** Starts `init` (a no-op when the module has none) or `run`; settles with its outcome. */
+  call(op: 'init' | 'run', signal: AbortSignal | undefined): Promise<void | Error> {
+    if (op === 'init' && !this.#hasInit) return Promise.resolve();
+    if (this.gone) return Promise.reject(new ThreadExitError('exit', 'the thread is gone'));
+    return new Promise<void | Error>((resolve, reject) => {
+      this.#pending = { op, resolve, reject };
+      const stop = () => this.#post({ op: 'stop' });
+      if (signal?.aborted) stop();
+      else signal?.addEventListener('abort', stop, { once: true });
+      this.#post({ op });
+      const cleanup = () => signal?.removeEventListener('abort', stop);
+      this.#pendingCleanup = cleanup;
+    });
+  }
+
+  #pendingCleanup: (() => void) | undefined;
+
+  /** Terminates the thread and waits until it is really gone. */
+  async end(how: 'terminated' | 'ended' = 'ended'): Promise<void> {
+    if (!this.gone) {
+      this.#ending ??= how;
+      await this.thread.terminate();
+    }
+    await this.#exited;
+  }
+
+  #post(message: { op: string }): void {
+    if (this.gone) return;
+    try {
+      this.thread.postMessage(message);
+    } catch {
+      // The thread is exiting: its exit event settles whatever was pending.
+    }
+  }
+
+  #onMessage(message: Message): void {
+    if (message.op === 'loaded') {
+      this.#hasInit = message.init;
+      this.#loadedSettle.resolve();
+      return;
+    }
+    if (message.op === 'failed' && message.phase === 'load') {
+      const cause = fromWire(message.error);
+      this.#loadedSettle.reject(new ThreadModuleError(this.module, message.error.name === 'NonError' || /run\(ctx\)/.test(message.error.message) ? message.error.message : `cannot be loaded: ${message.error.message}`, { cause }));
+      void this.end();
+      return;
+    }
+    const pending = this.#settle();
+    if (!pending) return;
+    if (message.op === 'init-done') pending.resolve();
+    else if (message.op === 'run-done') pending.resolve(message.error ? fromWire(message.error) : undefined);
+    else pending.reject(fromWire(message.error));
+  }
+
+  #settle() {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    this.#pendingCleanup?.();
+    this.#pendingCleanup = undefined;
+    return pending;
+  }
+
+  #fail(error: ThreadExitError): void {
+    this.#loadedSettle.reject(error);
+    this.#settle()?.reject(error);
+  }
+}
