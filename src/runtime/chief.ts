@@ -2,13 +2,13 @@ import type { WorkerSpec } from '../machines/chief-registry.js';
 import { WorkerState } from '../machines/worker-state.js';
 import { assertDuration, resolveChiefOptions, type ChiefAttachment, type ChiefOptions, type ResolvedChiefOptions, type RunResult } from './chief-options.js';
 import { ChiefRun, type ChiefHooks, type ChiefRunHost } from './chief-run.js';
-import { validateDependencies } from './dependencies.js';
-import { ChiefStateError, InvalidArgumentError, UnknownWorkerError } from './errors.js';
+import { ChiefStateError, InvalidArgumentError } from './errors.js';
 import { ChangeListeners } from './change-listeners.js';
 import { EventHub } from './event-hub.js';
-import { createEvent, type ChiefEvent, type EventHandler } from './events.js';
+import type { ChiefEvent, EventHandler } from './events.js';
 import { chiefHealthSource, type HealthSource } from './health-source.js';
 import { runNested } from './nested-run.js';
+import { launchWorker, removeWorkerNow, restartWorkerNow, type RunTimeHost } from './run-time-workers.js';
 import { ChiefMailboxes, mailboxRouter, withMailboxCounters } from './mailbox/chief-mailboxes.js';
 import { RunWaiters } from './run-waiters.js';
 import { StallMonitor } from './stall-monitor.js';
@@ -64,6 +64,15 @@ export class Chief extends ChiefMailboxes implements Worker {
   #inspect: ParentInspect | undefined;
   #inheritedInspect: ParentInspect | undefined;
   readonly #workerInspect = (): ParentInspect | undefined => this.#inspect ?? this.#inheritedInspect;
+  readonly #live: RunTimeHost = ((chief) => ({
+    get run() {
+      return chief.#run;
+    },
+    specs: chief.#specs,
+    waiters: chief.#waiters,
+    publish: chief.#publish,
+    register: (name, worker, options) => chief.#register(name, worker, options),
+  }))(this);
 
   constructor(options: ChiefOptions = {}) {
     super(() => ({ specs: this.#specs.map, publish: this.#publish, listening: () => this.#hub.listening }));
@@ -112,25 +121,7 @@ export class Chief extends ChiefMailboxes implements Worker {
    * ```
    */
   addWorkerAndLaunch(name: string, worker: Worker, options?: WorkerOptions): Promise<void> {
-    try {
-      const run = this.#run;
-      if (run && (run.finished || run.phase === 'stopping')) throw new ChiefStateError('the chief is stopping or stopped');
-      const spec = this.#register(name, worker, options);
-      const reached = this.#waiters.untilRun(name, 0);
-      if (run?.active) {
-        try {
-          validateDependencies(this.#specs.map);
-        } catch (error) {
-          this.#specs.forget(name);
-          throw error;
-        }
-        this.#publish(createEvent({ type: 'worker.added', level: 'info', worker: name, message: 'worker added at run time' }));
-        run.register(spec);
-      }
-      return reached;
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return launchWorker(this.#live, name, worker, options);
   }
 
   /**
@@ -142,16 +133,7 @@ export class Chief extends ChiefMailboxes implements Worker {
    * ```
    */
   removeWorker(name: string): Promise<void> {
-    if (!this.#specs.has(name)) return Promise.reject(new UnknownWorkerError(name));
-    const run = this.#run;
-    if (!run?.active || run.phase === 'idle') {
-      if (run && !run.finished) return Promise.reject(new ChiefStateError('the chief is starting'));
-      this.#specs.forget(name);
-      return Promise.resolve();
-    }
-    const removed = this.#waiters.untilRemoved(name);
-    run.remove(name);
-    return removed;
+    return removeWorkerNow(this.#live, name);
   }
 
   /**
@@ -164,11 +146,7 @@ export class Chief extends ChiefMailboxes implements Worker {
    * ```
    */
   restartWorker(name: string): Promise<void> {
-    if (!this.#specs.has(name)) return Promise.reject(new UnknownWorkerError(name));
-    const run = this.#run;
-    if (!run?.active || run.phase === 'stopping' || run.phase === 'idle') return Promise.reject(new ChiefStateError('the chief is not running'));
-    // Reports reach the waiters a microtask later, so asking first and waiting next loses none.
-    return this.#waiters.untilRun(name, run.restart(name));
+    return restartWorkerNow(this.#live, name);
   }
 
   /**

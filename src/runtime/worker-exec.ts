@@ -58,7 +58,7 @@ export function createWorkerContext(
   return ctx;
 }
 
-const REPORT_TYPES: ReadonlySet<string> = new Set<WorkerReportType>(['custom', 'callback.failed', 'worker.tick-skipped', 'http.listening']);
+const REPORT_TYPES: ReadonlySet<string> = new Set<WorkerReportType>(['custom', 'callback.failed', 'worker.tick-skipped', 'worker.output', 'http.listening']);
 const LEVELS: ReadonlySet<string> = new Set<EventLevel>(['fatal', 'error', 'warn', 'info', 'debug']);
 
 /** A worker's report as an event of that worker; what plain JS could pass outside the types becomes `custom`/`info`. */
