@@ -105,7 +105,7 @@ class Exec implements WorkerExec {
     if (typeof worker.terminate === 'function') this.terminate = () => worker.terminate!();
   }
 
-  terminate?: () => void | Promise<void>;
+  declare terminate?: () => void | Promise<void>;
 
   run(signal: AbortSignal): unknown {
     return this.worker.run(
