@@ -4,7 +4,7 @@ import type { HealthSource } from './health-source.js';
 
 /**
  * How long the event loop was held up, in milliseconds, since the Chief started: what `/metrics`
- * exports as `uwe_event_loop_delay_seconds{quantile}`.
+ * exports as the summary `uwe_event_loop_delay_seconds` and the gauge `uwe_event_loop_delay_max_seconds`.
  *
  * @example
  * ```ts
@@ -16,6 +16,9 @@ export interface EventLoopDelay {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  meanMs: number;
+  /** Delay samples taken. */
+  count: number;
 }
 
 /** A probe every this often; a stall is seen when the probe comes late by the threshold. */
@@ -57,7 +60,7 @@ export class StallMonitor {
   delay(): EventLoopDelay | undefined {
     const h = this.#histogram;
     if (!h || h.count === 0) return undefined;
-    return { p50Ms: h.percentile(50) / 1e6, p99Ms: h.percentile(99) / 1e6, maxMs: h.max / 1e6 };
+    return { p50Ms: h.percentile(50) / 1e6, p99Ms: h.percentile(99) / 1e6, maxMs: h.max / 1e6, meanMs: h.mean / 1e6, count: h.count };
   }
 
   #probe(): void {

@@ -52,7 +52,8 @@ const seconds = (ms: number) => String(Math.round(ms * 1e3) / 1e6);
  * and `uwe_worker_failures_total{worker}`, workers sorted by name; for the mailboxes in use,
  * `uwe_mailbox_depth`, `uwe_mailbox_delivered_total`, `uwe_mailbox_dropped_total` and
  * `uwe_mailbox_rejected_total` per worker; and, when the Chief watches its event loop,
- * `uwe_event_loop_delay_seconds{quantile}` (p50, p99, max).
+ * the summary `uwe_event_loop_delay_seconds` (p50, p99) and
+ * `uwe_event_loop_delay_max_seconds`.
  *
  * @example
  * ```ts
@@ -86,10 +87,14 @@ export function renderMetrics(source: HealthSource): string {
   if (delay) {
     lines.push(
       '# HELP uwe_event_loop_delay_seconds Event loop delay since the chief started.',
-      '# TYPE uwe_event_loop_delay_seconds gauge',
+      '# TYPE uwe_event_loop_delay_seconds summary',
       `uwe_event_loop_delay_seconds{quantile="0.5"} ${seconds(delay.p50Ms)}`,
       `uwe_event_loop_delay_seconds{quantile="0.99"} ${seconds(delay.p99Ms)}`,
-      `uwe_event_loop_delay_seconds{quantile="1"} ${seconds(delay.maxMs)}`,
+      `uwe_event_loop_delay_seconds_sum ${seconds(delay.meanMs * delay.count)}`,
+      `uwe_event_loop_delay_seconds_count ${delay.count}`,
+      '# HELP uwe_event_loop_delay_max_seconds Longest event loop delay since the chief started.',
+      '# TYPE uwe_event_loop_delay_max_seconds gauge',
+      `uwe_event_loop_delay_max_seconds ${seconds(delay.maxMs)}`,
     );
   }
   return `${lines.join('\n')}\n`;
