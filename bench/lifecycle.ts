@@ -24,6 +24,7 @@ import type { RunResult, Worker } from '../src/index.js';
 import { firstMismatch, untilAborted, type LifecycleDesign } from './baselines/design.js';
 import { plainDesign } from './baselines/plain.js';
 import { rawXStateDesign } from './baselines/raw-xstate.js';
+import { heapAfterGc } from './heap.js';
 
 /** The designs, in the order they are reported. */
 export const DESIGNS = ['uwe', 'raw-xstate', 'plain'] as const;
@@ -213,14 +214,6 @@ async function cycle(design: DesignName, make: () => LifecycleDesign, names: rea
   const notStopped = d.check('Stopped');
   if (notStopped) throw new Error(`${design}: at all-Stopped, ${notStopped}`);
   return { upMs: upAt - t0, downMs, upCpuMs: upCpu - cpu0, downCpuMs, heapBefore, heapAtRun };
-}
-
-function heapAfterGc(): number {
-  const gc = globalThis.gc;
-  if (!gc) throw new Error('run with node --expose-gc');
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
 }
 
 /** Lets what the current task still holds go, then measures the heap. */

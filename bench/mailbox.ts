@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { BareRing } from './baselines/ring.js';
 import { xstateRoute } from './baselines/xstate-route.js';
 import { loadUwe, type UweSource } from './lifecycle.js';
+import { heapAfterGc } from './heap.js';
 
 const N = 1_000_000;
 const FAN = 100;
@@ -62,14 +63,6 @@ function now(): { wall: number; cpu: number } {
 function since(t0: { wall: number; cpu: number }): { ms: number; cpuMs: number } {
   const t1 = now();
   return { ms: t1.wall - t0.wall, cpuMs: t1.cpu - t0.cpu };
-}
-
-function heapAfterGc(): number {
-  const gc = globalThis.gc;
-  if (!gc) throw new Error('run with node --expose-gc');
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
 }
 
 /** A Chief with the given workers, stopped by the returned function; `run()` is under way. */

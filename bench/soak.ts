@@ -17,6 +17,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { heapAfterGc } from './heap.js';
 
 export const SOAK_MODES = ['none', 'handler', 'limits'] as const;
 export type SoakMode = (typeof SOAK_MODES)[number];
@@ -55,14 +56,6 @@ async function loadUwe(prefer: 'dist' | 'src'): Promise<{ uwe: UweModule; source
   const dist = new URL('../dist/index.js', import.meta.url);
   if (prefer === 'dist' && existsSync(dist)) return { uwe: (await import(dist.href)) as UweModule, source: 'dist' };
   return { uwe: await import('../src/index.js'), source: 'src' };
-}
-
-function heapAfterGc(): number {
-  const gc = globalThis.gc;
-  if (!gc) throw new Error('run with node --expose-gc');
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
 }
 
 /** One soak in this process. */
