@@ -1,9 +1,12 @@
 // The program every thread of a thread worker runs, evaluated as a CommonJS script (`eval: true`)
 // so that it needs no file of its own beside the built package nor a TypeScript loader. It
 // imports the user's module, then obeys the messages of its worker:
-//   main -> thread: { op: 'init' } | { op: 'run' } | { op: 'stop' }
+//   main -> thread: { op: 'init' } | { op: 'run', mailbox?: 'on' | 'off' } | { op: 'stop' } | mailbox ops
 //   thread -> main: { op: 'loaded', init } | { op: 'init-done' } | { op: 'run-done', error? }
 //                   | { op: 'failed', phase, error } (error = { name, message, stack, code?, cause? })
+//                   | mailbox ops (see bootstrap-mailbox.ts)
+import { THREAD_MAILBOX } from './bootstrap-mailbox.js';
+
 export const THREAD_BOOTSTRAP = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const controller = new AbortController();
@@ -24,7 +27,11 @@ const wire = (error, depth = 0) => {
   if (error.cause !== undefined && depth < 4) out.cause = wire(error.cause, depth + 1);
   return out;
 };
-const failed = (phase, error) => parentPort.postMessage({ op: 'failed', phase, error: wire(error) });
+${THREAD_MAILBOX}
+const failed = (phase, error) => {
+  flushMailbox();
+  parentPort.postMessage({ op: 'failed', phase, error: wire(error) });
+};
 import(workerData.module).then(
   (mod) => {
     const api = mod && typeof mod.run === 'function' ? mod : mod && mod.default && typeof mod.default.run === 'function' ? mod.default : undefined;
@@ -33,16 +40,21 @@ import(workerData.module).then(
       return;
     }
     parentPort.on('message', (message) => {
-      if (message.op === 'stop') controller.abort();
+      if (typeof message.op === 'string' && message.op.startsWith('mb-')) onMailbox(message);
+      else if (message.op === 'stop') controller.abort();
       else if (message.op === 'init') {
         Promise.resolve()
           .then(() => (typeof api.init === 'function' ? api.init(ctx) : undefined))
           .then(() => parentPort.postMessage({ op: 'init-done' }), (error) => failed('init', error));
       } else if (message.op === 'run') {
+        if (message.mailbox) ctx.mailbox = createMailbox(message.mailbox === 'off');
         Promise.resolve()
           .then(() => api.run(ctx))
           .then(
-            (value) => parentPort.postMessage(value instanceof Error ? { op: 'run-done', error: wire(value) } : { op: 'run-done' }),
+            (value) => {
+              flushMailbox();
+              parentPort.postMessage(value instanceof Error ? { op: 'run-done', error: wire(value) } : { op: 'run-done' });
+            },
             (error) => failed('run', error),
           );
       }

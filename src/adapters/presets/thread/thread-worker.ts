@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker as Thread, type ResourceLimits } from 'node:worker_threads';
 import { InvalidArgumentError } from 'uwe';
-import type { InitContext, Worker, WorkerContext } from 'uwe';
+import type { InitContext, Worker, WorkerContext, WorkerMailbox } from 'uwe';
 
 /**
  * A worker that can really be killed: the Chief calls `terminate()` past its stop timeout.
@@ -18,6 +18,7 @@ export interface KillableWorker extends Worker {
 }
 import { THREAD_BOOTSTRAP } from './bootstrap.js';
 import { ThreadExitError, ThreadModuleError, ThreadValuesError } from './errors.js';
+import { DEFAULT_THREAD_MAILBOX_WINDOW, MailboxBridge, type ThreadMailboxBatch } from './mailbox-bridge.js';
 import { fromWire, type WireError } from './wire-error.js';
 
 /**
@@ -35,13 +36,22 @@ export interface ThreadWorkerOptions {
   execArgv?: string[];
   /** Environment of the thread. @default the process's `process.env`, copied */
   env?: Record<string, string | undefined>;
+  /**
+   * The thread's `ctx.mailbox` bridge: how many of its sends may be in flight to the main thread
+   * (past that `send` returns false and `whenWritable` waits), and how many forwarded messages
+   * it may hold unread (past that the bridge takes no more from its real mailbox, whose
+   * capacity and overflow policy then apply). An integer within 1..2^20.
+   * @default 1_024 (DEFAULT_THREAD_MAILBOX_WINDOW)
+   */
+  mailboxWindow?: number;
 }
 
 type Message =
   | { op: 'loaded'; init: boolean }
   | { op: 'init-done' }
   | { op: 'run-done'; error?: WireError }
-  | { op: 'failed'; phase: 'load' | 'init' | 'run'; error: WireError };
+  | { op: 'failed'; phase: 'load' | 'init' | 'run'; error: WireError }
+  | ThreadMailboxBatch;
 
 /**
  * Runs a worker's `init` and `run` in a `node:worker_threads` thread, so that it can really be
@@ -67,7 +77,25 @@ type Message =
  * ```
  */
 export function threadWorker(module: string | URL, options: ThreadWorkerOptions = {}): KillableWorker {
-  return new ThreadWorker(moduleUrl(module), options);
+  const window = options.mailboxWindow ?? DEFAULT_THREAD_MAILBOX_WINDOW;
+  if (typeof window !== 'number' || !Number.isInteger(window) || window < 1 || window > 2 ** 20) {
+    throw new InvalidArgumentError(`threadWorker: mailboxWindow must be an integer within 1..2^20, got ${String(window)}`);
+  }
+  return new ThreadWorker(moduleUrl(module), options, window);
+}
+
+/**
+ * Whether `useNopMailbox()` switched messaging off, learnt without sending anything: a second
+ * reader ends the first (one reader per mailbox), unless messaging is off, where each reader
+ * stands alone and waits for the stop. The thread must know at once, to throw as a send does.
+ */
+async function switchedOff(mailbox: WorkerMailbox): Promise<boolean> {
+  const first = mailbox.batches();
+  const second = mailbox.batches();
+  const ended = await Promise.race([first.next().then(() => true), new Promise<boolean>((resolve) => setImmediate(() => resolve(false)))]);
+  void first.return?.();
+  void second.return?.();
+  return !ended;
 }
 
 function moduleUrl(module: string | URL): string {
@@ -82,10 +110,12 @@ class ThreadWorker implements KillableWorker {
   readonly #options: ThreadWorkerOptions;
   /** The thread of the current incarnation: opened by init (or run), ended when run settles. */
   #live: LiveThread | undefined;
+  readonly #window: number;
 
-  constructor(module: string, options: ThreadWorkerOptions) {
+  constructor(module: string, options: ThreadWorkerOptions, window: number) {
     this.#module = module;
     this.#options = options;
+    this.#window = window;
   }
 
   async init(ctx?: InitContext): Promise<void> {
@@ -102,8 +132,13 @@ class ThreadWorker implements KillableWorker {
       this.#live = live;
       await live.call('init', ctx.signal);
     }
+    let mailbox: 'on' | 'off' | undefined;
+    if (ctx.mailbox !== undefined) {
+      mailbox = (await switchedOff(ctx.mailbox)) ? 'off' : 'on';
+      if (mailbox === 'on') live.bridge = new MailboxBridge(ctx, (message) => live.thread.postMessage(message), this.#window);
+    }
     try {
-      return await live.call('run', ctx.signal);
+      return await live.call('run', ctx.signal, mailbox);
     } finally {
       await live.end();
       if (this.#live === live) this.#live = undefined;
@@ -119,7 +154,7 @@ class ThreadWorker implements KillableWorker {
     const values = cloneValues(ctx?.values ?? {});
     const thread = new Thread(THREAD_BOOTSTRAP, {
       eval: true,
-      workerData: { module: this.#module, name: ctx?.name ?? 'thread', values },
+      workerData: { module: this.#module, name: ctx?.name ?? 'thread', values, mailboxWindow: this.#window },
       ...(this.#options.resourceLimits ? { resourceLimits: this.#options.resourceLimits } : {}),
       ...(this.#options.execArgv ? { execArgv: this.#options.execArgv } : {}),
       ...(this.#options.env ? { env: this.#options.env } : {}),
@@ -147,6 +182,8 @@ function cloneValues(values: Readonly<Record<string, unknown>>): Record<string, 
 class LiveThread {
   readonly loaded: Promise<void>;
   gone = false;
+  /** The mailbox of the run, bridged; closed when the thread is gone. */
+  bridge: MailboxBridge | undefined;
   #hasInit = false;
   #pending: { op: 'init' | 'run'; resolve: (value: void | Error) => void; reject: (error: unknown) => void } | undefined;
   #loadedSettle!: { resolve: () => void; reject: (error: unknown) => void };
@@ -169,6 +206,7 @@ class LiveThread {
     this.#exited = new Promise((resolve) =>
       thread.once('exit', (code) => {
         this.gone = true;
+        this.bridge?.close();
         const reason = this.#ending === 'terminated' ? 'terminated' : 'exit';
         this.#fail(new ThreadExitError(reason, reason === 'terminated' ? 'the thread was terminated' : `the thread exited with code ${code}`, code));
         resolve();
@@ -177,7 +215,7 @@ class LiveThread {
   }
 
   /** Starts `init` (a no-op when the module has none) or `run`; settles with its outcome. */
-  call(op: 'init' | 'run', signal: AbortSignal | undefined): Promise<void | Error> {
+  call(op: 'init' | 'run', signal: AbortSignal | undefined, mailbox?: 'on' | 'off'): Promise<void | Error> {
     if (op === 'init' && !this.#hasInit) return Promise.resolve();
     if (this.gone) return Promise.reject(new ThreadExitError('exit', 'the thread is gone'));
     return new Promise<void | Error>((resolve, reject) => {
@@ -185,7 +223,7 @@ class LiveThread {
       const stop = () => this.#post({ op: 'stop' });
       if (signal?.aborted) stop();
       else signal?.addEventListener('abort', stop, { once: true });
-      this.#post({ op });
+      this.#post(mailbox ? { op, mailbox } : { op });
       const cleanup = () => signal?.removeEventListener('abort', stop);
       this.#pendingCleanup = cleanup;
     });
@@ -202,7 +240,7 @@ class LiveThread {
     await this.#exited;
   }
 
-  #post(message: { op: string }): void {
+  #post(message: { op: string; mailbox?: string }): void {
     if (this.gone) return;
     try {
       this.thread.postMessage(message);
@@ -212,6 +250,10 @@ class LiveThread {
   }
 
   #onMessage(message: Message): void {
+    if (message.op === 'mb') {
+      this.bridge?.fromThread(message);
+      return;
+    }
     if (message.op === 'loaded') {
       this.#hasInit = message.init;
       this.#loadedSettle.resolve();

@@ -1,0 +1,276 @@
+import { MailboxBrokerError } from 'uwe';
+import type { MailboxMessage, WorkerContext } from 'uwe';
+
+/**
+ * How many sends of a thread worker may be in flight across the bridge (posted by the thread,
+ * not yet handed to the real mailboxes) before its `ctx.mailbox.send` returns false; also how
+ * many forwarded messages the thread may hold unread before the bridge stops taking more from
+ * its real mailbox.
+ *
+ * @example
+ * ```ts
+ * threadWorker(new URL('./sink.mjs', import.meta.url), { mailboxWindow: 4 * DEFAULT_THREAD_MAILBOX_WINDOW });
+ * ```
+ */
+export const DEFAULT_THREAD_MAILBOX_WINDOW = 1_024;
+
+/** An error as the thread rebuilds it: the class by name (uwe's own when the module can import 'uwe'), `code` and the fields. */
+interface WireMailboxError {
+  name: string;
+  message: string;
+  code?: string;
+  fields?: Record<string, unknown>;
+  cause?: WireMailboxError;
+}
+
+function toWire(error: unknown, depth = 0): WireMailboxError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const out: WireMailboxError = { name: error.name, message: error.message };
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') out.code = code;
+  const fields: Record<string, unknown> = {};
+  let any = false;
+  for (const key of Object.keys(error)) {
+    if (key === 'name' || key === 'code' || key === 'message' || key === 'stack' || key === 'cause') continue;
+    const value = (error as unknown as Record<string, unknown>)[key];
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
+      fields[key] = value;
+      any = true;
+    }
+  }
+  if (any) out.fields = fields;
+  if (error.cause !== undefined && depth < 4) out.cause = toWire(error.cause, depth + 1);
+  return out;
+}
+
+/** What the thread posts: its sends of one microtask, and the window credit they took. */
+export interface ThreadMailboxBatch {
+  op: 'mb';
+  ops: unknown[];
+  credit: number;
+}
+
+const SEND = 0;
+const BROADCAST = 2;
+const ASK = 3;
+const REPLY = 4;
+const CONSUMED = 5;
+const READ = 6;
+const WRITABLE = 7;
+
+/**
+ * The main thread's half of a thread worker's mailbox: carries out, on the worker's real
+ * `ctx.mailbox`, what the thread's `ctx.mailbox` asked (in the order asked), and forwards the
+ * worker's messages to the thread, never more than `window` unread there. What the real
+ * mailboxes refuse or drop is reported by them (`mailbox.*` events); the bridge adds a `custom`
+ * event (`fields.bridge`) for what the thread believed sent but was not taken, for sends that
+ * threw on this side, and for forwarded messages the thread left unread when it ended.
+ *
+ * @example
+ * ```ts
+ * const bridge = new MailboxBridge(ctx, (message) => thread.postMessage(message), 1_024);
+ * thread.on('message', (m) => m.op === 'mb' && bridge.fromThread(m));
+ * ```
+ */
+export class MailboxBridge {
+  readonly #ctx: WorkerContext;
+  readonly #post: (message: object) => void;
+  readonly #window: number;
+  #closed = false;
+  #forwarded = 0;
+  #consumed = 0;
+  #credit: (() => void) | undefined;
+  #reader: AsyncIterableIterator<MailboxMessage[]> | undefined;
+  readonly #requests = new Map<number, MailboxMessage>();
+  #nextRequest = 0;
+  /** Targets whose real mailbox refused a send: the thread holds its sends to them until they have room. */
+  readonly #watching = new Set<string>();
+
+  constructor(ctx: WorkerContext, post: (message: object) => void, window: number) {
+    this.#ctx = ctx;
+    this.#post = post;
+    this.#window = window;
+  }
+
+  /** One batch of the thread's operations, carried out in order; then the credit goes back. */
+  fromThread(batch: ThreadMailboxBatch): void {
+    const box = this.#ctx.mailbox;
+    const ops = batch.ops;
+    let notTaken: Map<string, number> | undefined;
+    let failed: { count: number; error: unknown } | undefined;
+    for (let i = 0; i < ops.length; ) {
+      const op = ops[i];
+      if (op === SEND) {
+        const target = ops[i + 1] as string;
+        const kind = ops[i + 2] as string;
+        const data = ops[i + 3];
+        i += 4;
+        let taken: boolean;
+        try {
+          taken = kind === 'message' ? box.send(target, data) : box.sendWithKind(target, kind, data);
+        } catch (error) {
+          if (failed) failed.count++;
+          else failed = { count: 1, error };
+          continue;
+        }
+        if (!taken) (notTaken ??= new Map()).set(target, (notTaken.get(target) ?? 0) + 1);
+      } else if (op === BROADCAST) {
+        try {
+          box.broadcast(ops[i + 2], ops[i + 1] as string);
+        } catch (error) {
+          if (failed) failed.count++;
+          else failed = { count: 1, error };
+        }
+        i += 3;
+      } else if (op === ASK) {
+        const id = ops[i + 1] as number;
+        const target = ops[i + 2] as string;
+        box.ask(target, ops[i + 4], { kind: ops[i + 3] as string, timeoutMs: ops[i + 5] as number }).then(
+          (value) => this.#answer(id, value, target),
+          (error: unknown) => this.#answerError(id, error),
+        );
+        i += 6;
+      } else if (op === REPLY) {
+        const id = ops[i + 1] as number;
+        const request = this.#requests.get(id);
+        this.#requests.delete(id);
+        // A false (the asker gave up) is reported by the mailbox as `mailbox.reply-failed`.
+        request?.reply(ops[i + 2]);
+        i += 3;
+      } else if (op === CONSUMED) {
+        this.#consumed += ops[i + 1] as number;
+        const credit = this.#credit;
+        this.#credit = undefined;
+        credit?.();
+        i += 2;
+      } else if (op === READ) {
+        i += 1;
+        if (this.#reader === undefined && !this.#closed) void this.#pump();
+      } else if (op === WRITABLE) {
+        const id = ops[i + 1] as number;
+        box.whenWritable(ops[i + 2] as string).then(
+          () => this.#answer(id, undefined, ''),
+          (error: unknown) => this.#answerError(id, error),
+        );
+        i += 3;
+      } else {
+        break;
+      }
+    }
+    if (batch.credit > 0 || notTaken) this.#send({ op: 'mb-ack', n: batch.credit, ...(notTaken ? { blocked: [...notTaken.keys()] } : {}) });
+    if (notTaken) this.#watch(notTaken);
+    if (failed) {
+      this.#report('send-failed', `${failed.count} message(s) from the thread could not be sent: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`, { count: failed.count }, failed.error);
+    }
+  }
+
+  /** The thread ended (or was terminated): what it was given but did not read is reported. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#credit?.();
+    this.#credit = undefined;
+    void this.#reader?.return?.();
+    const unread = this.#forwarded - this.#consumed;
+    this.#requests.clear();
+    if (unread > 0) {
+      this.#report('undelivered', `${unread} message(s) forwarded to the thread were left unread when it ended`, { count: unread, forwarded: this.#forwarded });
+    }
+  }
+
+  /** Reads the real mailbox for the thread, never more than the window ahead of what it consumed. */
+  async #pump(): Promise<void> {
+    const reader = this.#ctx.mailbox.batches();
+    this.#reader = reader;
+    for (;;) {
+      while (this.#forwarded - this.#consumed >= this.#window && !this.#closed) await new Promise<void>((resolve) => (this.#credit = resolve));
+      if (this.#closed) return;
+      const next = await reader.next();
+      if (next.done) break;
+      if (this.#closed) {
+        // Taken from the real mailbox as the thread ended: as lost as those forwarded unread.
+        const unread = next.value.length;
+        this.#report('undelivered', `${unread} message(s) taken for the thread were left unread when it ended`, { count: unread, forwarded: this.#forwarded });
+        return;
+      }
+      this.#forward(next.value);
+    }
+    this.#send({ op: 'mb-end' });
+  }
+
+  #forward(messages: MailboxMessage[]): void {
+    const flat: unknown[] = new Array(messages.length * 4);
+    let at = 0;
+    for (const message of messages) {
+      flat[at++] = message.sender;
+      flat[at++] = message.kind;
+      flat[at++] = message.data;
+      flat[at++] = message.isRequest ? this.#request(message) : 0;
+    }
+    this.#forwarded += messages.length;
+    try {
+      this.#post({ op: 'mb-in', m: flat });
+      return;
+    } catch {
+      // Something in the batch cannot be cloned: each message on its own, so only those are lost.
+    }
+    let lost = 0;
+    for (let i = 0; i < flat.length; i += 4) {
+      try {
+        this.#post({ op: 'mb-in', m: flat.slice(i, i + 4) });
+      } catch {
+        lost++;
+        this.#consumed++;
+        if (flat[i + 3] !== 0) this.#requests.delete(flat[i + 3] as number);
+      }
+    }
+    this.#report('clone-failed', `${lost} message(s) to the thread cannot be copied into it (structured clone) and were dropped`, { count: lost });
+  }
+
+  #request(message: MailboxMessage): number {
+    const id = ++this.#nextRequest;
+    this.#requests.set(id, message);
+    return id;
+  }
+
+  #watch(targets: Map<string, number>): void {
+    for (const [target, count] of targets) {
+      this.#report('not-taken', `${count} message(s) the thread sent to "${target}" were not taken (see the mailbox.* events); its sends to "${target}" return false until it has room`, { count, target });
+      if (this.#watching.has(target)) continue;
+      this.#watching.add(target);
+      const unblock = () => {
+        this.#watching.delete(target);
+        this.#send({ op: 'mb-unblock', target });
+      };
+      this.#ctx.mailbox.whenWritable(target).then(unblock, unblock);
+    }
+  }
+
+  #answer(id: number, value: unknown, target: string): void {
+    if (this.#closed) return;
+    try {
+      this.#post({ op: 'mb-answer', id, value });
+    } catch (cause) {
+      // The reply (from an in-process worker) cannot cross into the thread: the ask fails with why.
+      this.#answerError(id, new MailboxBrokerError(target, cause));
+    }
+  }
+
+  #answerError(id: number, error: unknown): void {
+    this.#send({ op: 'mb-answer', id, error: toWire(error) });
+  }
+
+  /** Posts to the thread; a thread that is gone takes nothing, and nothing need be done. */
+  #send(message: object): void {
+    if (this.#closed) return;
+    try {
+      this.#post(message);
+    } catch {
+      // Only data can fail to clone, and these carry none of the user's.
+    }
+  }
+
+  #report(what: string, message: string, fields: Record<string, unknown>, error?: unknown): void {
+    this.#ctx.report?.({ type: 'custom', level: 'warn', message: `mailbox bridge: ${message}`, fields: { bridge: what, ...fields }, ...(error !== undefined ? { error } : {}) });
+  }
+}
