@@ -52,6 +52,10 @@ function probeFor(h: Harness) {
     });
 }
 
+/** Resolves once the thread set `flag[0]` (Atomics.waitAsync: ES2024, typed here for the ES2022 lib). */
+const reachedIn = (flag: Int32Array): Promise<unknown> =>
+  Promise.resolve((Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { value: unknown } }).waitAsync(flag, 0, 0).value);
+
 const bridgeEvents = (h: Harness, what: string) => h.recorder.events.filter((e) => e.type === 'custom' && e.fields.bridge === what);
 
 describe('the mailbox of a thread worker', () => {
@@ -210,7 +214,7 @@ describe('the mailbox of a thread worker', () => {
     const flag = reached();
     const ctx = createWorkerContext('off', controller.signal, { reached: flag });
     const running = threadWorker(fixture).run(ctx);
-    await Atomics.waitAsync(flag, 0, 0).value;
+    await reachedIn(flag);
     controller.abort();
     await expect(running).resolves.toBeUndefined();
 
@@ -220,10 +224,22 @@ describe('the mailbox of a thread worker', () => {
     h.chief.setContext({ reached: chiefFlag });
     h.chief.addWorker('off', threadWorker(fixture), { restart: Restart.Never });
     h.start();
-    await Atomics.waitAsync(chiefFlag, 0, 0).value;
+    await reachedIn(chiefFlag);
     const result = await h.stop();
     expect(result.graceful).toBe(true);
     expect(h.recorder.events.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
+  it('past its window the thread\'s asks are refused with MailboxFullError; a send to an unknown worker is reported as in-process', async () => {
+    const h = harness();
+    const report = probeFor(h);
+    h.chief.addWorker('window', threadWorker(fixture, { mailboxWindow: 4 }));
+    h.start();
+    const got = await report('outcomes');
+    expect(got.outcomes).toEqual([...Array(4).fill('answered'), ...Array(6).fill('full')]);
+    expect(got.unknown).toBe(true);
+    await h.recorder.waitFor((e) => e.type === 'mailbox.unknown-target' && e.fields.target === 'nobody' && e.worker === 'window');
+    await h.recorder.waitFor((e) => e.type === 'custom' && e.fields.bridge === 'not-taken' && e.fields.target === 'nobody');
   });
 
   it('rejects a bad mailboxWindow and documents its default', () => {

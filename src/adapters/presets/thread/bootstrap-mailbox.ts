@@ -9,7 +9,8 @@
 //                   | { op: 'mb-in', m: [sender, kind, data, requestId, ...] } | { op: 'mb-end' }
 // Sends are batched per microtask; at most `workerData.mailboxWindow` of them are in flight
 // (posted, not yet taken by the main thread): past that a send returns false, as a full
-// mailbox under 'reject' does, and whenWritable waits for the credit to come back.
+// mailbox under 'reject' does (an ask rejects with MailboxFullError), and whenWritable waits
+// for the credit to come back.
 export const THREAD_MAILBOX = String.raw`
 const WINDOW = workerData.mailboxWindow;
 const DONE = Object.freeze({ value: undefined, done: true });
@@ -86,8 +87,6 @@ const blocked = new Set();
 const waiters = [];
 const calls = new Map();
 let nextCall = 0;
-/** Asks that found the window full: posted in order as credit comes back; sends wait behind them. */
-const heldAsks = [];
 const flushMailbox = () => {
   flushQueued = false;
   if (consumed > 0) {
@@ -115,15 +114,9 @@ const call = (op, target, rest) =>
     out.push(op, id, target, ...rest);
     schedule();
   });
-const room = () => inflight < WINDOW && heldAsks.length === 0;
+const room = () => inflight < WINDOW;
 const wake = () => {
-  while (heldAsks.length > 0 && inflight < WINDOW) {
-    const held = heldAsks.shift();
-    inflight++;
-    outCredit++;
-    call(3, held.target, held.rest).then(held.resolve, held.reject);
-  }
-  if (waiters.length === 0 || !(inflight <= WINDOW >> 1 && heldAsks.length === 0)) return;
+  if (waiters.length === 0 || inflight > WINDOW >> 1) return;
   for (let i = 0; i < waiters.length; ) {
     if (blocked.has(waiters[i].target)) i++;
     else waiters.splice(i, 1)[0].resolve();
@@ -327,7 +320,8 @@ const createMailbox = (off) => {
         assertKind(kind);
         if (off) throw disabledError();
         const rest = [kind, copy(target, data), timeoutMs];
-        if (!room()) return new Promise((resolve, reject) => heldAsks.push({ target, rest, resolve, reject }));
+        // As an ask to a full mailbox under 'reject': refused, and the asker still has its request.
+        if (!room()) throw makeError('MailboxFullError', 'UWE_MAILBOX_FULL', 'the mailbox bridge of thread worker "' + ctx.name + '" is full (' + WINDOW + ' sends in flight): ask of "' + target + '" refused', { target, capacity: WINDOW });
         inflight++;
         outCredit++;
         return call(3, target, rest);

@@ -50,6 +50,9 @@ export interface ThreadMailboxBatch {
   credit: number;
 }
 
+/** Requests the thread read but has not answered, kept for its reply; past this many the oldest goes (its asker times out). */
+const MAX_OPEN_REQUESTS = 65_536;
+
 const SEND = 0;
 const BROADCAST = 2;
 const ASK = 3;
@@ -134,9 +137,17 @@ export class MailboxBridge {
         const id = ops[i + 1] as number;
         const request = this.#requests.get(id);
         this.#requests.delete(id);
-        // A false (the asker gave up) is reported by the mailbox as `mailbox.reply-failed`.
-        request?.reply(ops[i + 2]);
         i += 3;
+        if (request === undefined) {
+          this.#report('reply-lost', `a reply from the thread came after its request was forgotten (more than ${MAX_OPEN_REQUESTS} open requests)`, { count: 1 });
+          continue;
+        }
+        try {
+          // A false (the asker gave up) is reported by the mailbox as `mailbox.reply-failed`.
+          request.reply(ops[i - 1]);
+        } catch (error) {
+          this.#report('reply-failed', `a reply from the thread failed: ${error instanceof Error ? error.message : String(error)}`, { count: 1 }, error);
+        }
       } else if (op === CONSUMED) {
         this.#consumed += ops[i + 1] as number;
         const credit = this.#credit;
@@ -229,6 +240,7 @@ export class MailboxBridge {
 
   #request(message: MailboxMessage): number {
     const id = ++this.#nextRequest;
+    if (this.#requests.size >= MAX_OPEN_REQUESTS) this.#requests.delete(this.#requests.keys().next().value!);
     this.#requests.set(id, message);
     return id;
   }
