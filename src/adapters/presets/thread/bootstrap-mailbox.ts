@@ -7,7 +7,7 @@
 //     4 id value (reply)                 5 n (n messages consumed)  6 (start forwarding)   7 id target (whenWritable)
 //   main -> thread: { op: 'mb-ack', n, blocked? } | { op: 'mb-unblock', target } | { op: 'mb-answer', id, value?, error? }
 //                   | { op: 'mb-in', m: [sender, kind, data, requestId, ...] } | { op: 'mb-end' }
-// Sends are batched per microtask; at most `workerData.mailboxWindow` of them are in flight
+// Sends are batched until the thread's microtasks ran (a setImmediate); at most `workerData.mailboxWindow` of them are in flight
 // (posted, not yet taken by the main thread): past that a send returns false, as a full
 // mailbox under 'reject' does (an ask rejects with MailboxFullError), and whenWritable waits
 // for the credit to come back.
@@ -102,10 +102,15 @@ const flushMailbox = () => {
     parentPort.postMessage({ op: 'mb', ops, credit });
   } catch {}
 };
+// After the microtasks, not in one: a for-await loop over messages() runs each step in a
+// microtask of its own, and a flush per microtask would post every message alone.
+const flushSoon = () => {
+  if (flushQueued) flushMailbox();
+};
 const schedule = () => {
   if (flushQueued) return;
   flushQueued = true;
-  queueMicrotask(flushMailbox);
+  setImmediate(flushSoon);
 };
 const call = (op, target, rest) =>
   new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { MailboxBrokerError } from 'uwe';
 import type { MailboxMessage, WorkerContext } from 'uwe';
+import { toWire } from './wire-error.js';
 
 /**
  * How many sends of a thread worker may be in flight across the bridge (posted by the thread,
@@ -14,35 +15,6 @@ import type { MailboxMessage, WorkerContext } from 'uwe';
  */
 export const DEFAULT_THREAD_MAILBOX_WINDOW = 1_024;
 
-/** An error as the thread rebuilds it: the class by name (uwe's own when the module can import 'uwe'), `code` and the fields. */
-interface WireMailboxError {
-  name: string;
-  message: string;
-  code?: string;
-  fields?: Record<string, unknown>;
-  cause?: WireMailboxError;
-}
-
-function toWire(error: unknown, depth = 0): WireMailboxError {
-  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const out: WireMailboxError = { name: error.name, message: error.message };
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') out.code = code;
-  const fields: Record<string, unknown> = {};
-  let any = false;
-  for (const key of Object.keys(error)) {
-    if (key === 'name' || key === 'code' || key === 'message' || key === 'stack' || key === 'cause') continue;
-    const value = (error as unknown as Record<string, unknown>)[key];
-    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
-      fields[key] = value;
-      any = true;
-    }
-  }
-  if (any) out.fields = fields;
-  if (error.cause !== undefined && depth < 4) out.cause = toWire(error.cause, depth + 1);
-  return out;
-}
-
 /** What the thread posts: its sends of one microtask, and the window credit they took. */
 export interface ThreadMailboxBatch {
   op: 'mb';
@@ -52,6 +24,21 @@ export interface ThreadMailboxBatch {
 
 /** Requests the thread read but has not answered, kept for its reply; past this many the oldest goes (its asker times out). */
 const MAX_OPEN_REQUESTS = 65_536;
+
+/** A send or an ask the bridge holds for a full target. */
+type HeldItem = { kind: string; data: unknown; ask?: { id: number; timeoutMs: number } };
+
+interface Held {
+  items: HeldItem[];
+  /** Fruitless retries in a row (room announced, then refused again): past MAX_RETRIES the rest is given up. */
+  retries: number;
+}
+
+/** Retries after which a target that keeps announcing room and refusing is treated as gone. */
+const MAX_RETRIES = 8;
+
+/** Marks a `whenWritable` that had not settled at once: the target is full (not stopped, not unknown). */
+const PENDING: Promise<'pending'> = Promise.resolve('pending');
 
 const SEND = 0;
 const BROADCAST = 2;
@@ -86,8 +73,12 @@ export class MailboxBridge {
   #reader: AsyncIterableIterator<MailboxMessage[]> | undefined;
   readonly #requests = new Map<number, MailboxMessage>();
   #nextRequest = 0;
-  /** Targets whose real mailbox refused a send: the thread holds its sends to them until they have room. */
-  readonly #watching = new Set<string>();
+  /**
+   * Sends a full target refused, with those to it that came after: retried in order once it has
+   * room, as a careful in-process sender does (`whenWritable`, then send again). Meanwhile the
+   * thread's sends to that target return false, and these keep their window credit.
+   */
+  readonly #held = new Map<string, Held>();
 
   constructor(ctx: WorkerContext, post: (message: object) => void, window: number) {
     this.#ctx = ctx;
@@ -99,7 +90,9 @@ export class MailboxBridge {
   fromThread(batch: ThreadMailboxBatch): void {
     const box = this.#ctx.mailbox;
     const ops = batch.ops;
-    let notTaken: Map<string, number> | undefined;
+    /** Credit kept by held sends; targets the thread is to stop sending to. */
+    let keep = 0;
+    let blocked: string[] | undefined;
     let failed: { count: number; error: unknown } | undefined;
     for (let i = 0; i < ops.length; ) {
       const op = ops[i];
@@ -108,6 +101,12 @@ export class MailboxBridge {
         const kind = ops[i + 2] as string;
         const data = ops[i + 3];
         i += 4;
+        const held = this.#held.get(target);
+        if (held !== undefined) {
+          held.items.push({ kind, data });
+          keep++;
+          continue;
+        }
         let taken: boolean;
         try {
           taken = kind === 'message' ? box.send(target, data) : box.sendWithKind(target, kind, data);
@@ -116,7 +115,11 @@ export class MailboxBridge {
           else failed = { count: 1, error };
           continue;
         }
-        if (!taken) (notTaken ??= new Map()).set(target, (notTaken.get(target) ?? 0) + 1);
+        if (!taken) {
+          keep++;
+          (blocked ??= []).push(target);
+          this.#hold(target, { kind, data });
+        }
       } else if (op === BROADCAST) {
         try {
           box.broadcast(ops[i + 2], ops[i + 1] as string);
@@ -128,11 +131,13 @@ export class MailboxBridge {
       } else if (op === ASK) {
         const id = ops[i + 1] as number;
         const target = ops[i + 2] as string;
-        box.ask(target, ops[i + 4], { kind: ops[i + 3] as string, timeoutMs: ops[i + 5] as number }).then(
-          (value) => this.#answer(id, value, target),
-          (error: unknown) => this.#answerError(id, error),
-        );
+        const item: HeldItem = { kind: ops[i + 3] as string, data: ops[i + 4], ask: { id, timeoutMs: ops[i + 5] as number } };
         i += 6;
+        const held = this.#held.get(target);
+        if (held !== undefined) {
+          held.items.push(item);
+          keep++;
+        } else this.#ask(target, item);
       } else if (op === REPLY) {
         const id = ops[i + 1] as number;
         const request = this.#requests.get(id);
@@ -168,8 +173,7 @@ export class MailboxBridge {
         break;
       }
     }
-    if (batch.credit > 0 || notTaken) this.#send({ op: 'mb-ack', n: batch.credit, ...(notTaken ? { blocked: [...notTaken.keys()] } : {}) });
-    if (notTaken) this.#watch(notTaken);
+    if (batch.credit - keep > 0 || blocked) this.#send({ op: 'mb-ack', n: batch.credit - keep, ...(blocked ? { blocked } : {}) });
     if (failed) {
       this.#report('send-failed', `${failed.count} message(s) from the thread could not be sent: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`, { count: failed.count }, failed.error);
     }
@@ -184,6 +188,12 @@ export class MailboxBridge {
     void this.#reader?.return?.();
     const unread = this.#forwarded - this.#consumed;
     this.#requests.clear();
+    let unsent = 0;
+    for (const held of this.#held.values()) unsent += held.items.length;
+    this.#held.clear();
+    if (unsent > 0) {
+      this.#report('unsent', `${unsent} message(s) the thread sent were still waiting for room in their targets when it ended`, { count: unsent });
+    }
     if (unread > 0) {
       this.#report('undelivered', `${unread} message(s) forwarded to the thread were left unread when it ended`, { count: unread, forwarded: this.#forwarded });
     }
@@ -245,17 +255,94 @@ export class MailboxBridge {
     return id;
   }
 
-  #watch(targets: Map<string, number>): void {
-    for (const [target, count] of targets) {
-      this.#report('not-taken', `${count} message(s) the thread sent to "${target}" were not taken (see the mailbox.* events); its sends to "${target}" return false until it has room`, { count, target });
-      if (this.#watching.has(target)) continue;
-      this.#watching.add(target);
-      const unblock = () => {
-        this.#watching.delete(target);
-        this.#send({ op: 'mb-unblock', target });
-      };
-      this.#ctx.mailbox.whenWritable(target).then(unblock, unblock);
+  #ask(target: string, item: HeldItem): void {
+    const { id, timeoutMs } = item.ask!;
+    this.#ctx.mailbox.ask(target, item.data, { kind: item.kind, timeoutMs }).then(
+      (value) => this.#answer(id, value, target),
+      (error: unknown) => this.#answerError(id, error),
+    );
+  }
+
+  /** `target` refused `first`: hold it (and what follows to it) until it has room, unless it is stopped or unknown. */
+  #hold(target: string, first: HeldItem): void {
+    const held: Held = { items: [first], retries: 0 };
+    this.#held.set(target, held);
+    this.#wait(target, held);
+  }
+
+  #wait(target: string, held: Held): void {
+    const writable = this.#ctx.mailbox.whenWritable(target);
+    // Settled at once after a refusal: the target stopped (resolves) or does not exist (rejects),
+    // not full. Its refusals were reported by the mailbox; what is held is given up.
+    Promise.race([writable, PENDING]).then(
+      (how) => {
+        if (how !== 'pending') this.#giveUp(target, held, 'stopped');
+        else writable.then(() => this.#retry(target, held), () => this.#giveUp(target, held, 'unknown'));
+      },
+      () => this.#giveUp(target, held, 'unknown'),
+    );
+  }
+
+  /** Room again: the held sends go out in order until one is refused again. */
+  #retry(target: string, held: Held): void {
+    if (this.#closed) return;
+    const box = this.#ctx.mailbox;
+    let done = 0;
+    let failed: { count: number; error: unknown } | undefined;
+    for (; done < held.items.length; done++) {
+      const item = held.items[done]!;
+      if (item.ask) {
+        this.#ask(target, item);
+        continue;
+      }
+      let taken: boolean;
+      try {
+        taken = item.kind === 'message' ? box.send(target, item.data) : box.sendWithKind(target, item.kind, item.data);
+      } catch (error) {
+        if (failed) failed.count++;
+        else failed = { count: 1, error };
+        continue;
+      }
+      if (!taken) break;
     }
+    if (failed) this.#report('send-failed', `${failed.count} held message(s) from the thread could not be sent: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`, { count: failed.count }, failed.error);
+    held.items = done === 0 ? held.items : held.items.slice(done);
+    held.retries = done === 0 ? held.retries + 1 : 0;
+    if (held.items.length === 0) this.#release(target, done);
+    else if (held.retries >= MAX_RETRIES) this.#giveUp(target, held, 'refusing');
+    else {
+      if (done > 0) this.#send({ op: 'mb-ack', n: done });
+      this.#wait(target, held);
+    }
+  }
+
+  /** The target will not take what is held: sent once more each (so the mailbox reports each as it does), then let go. */
+  #giveUp(target: string, held: Held, why: 'stopped' | 'unknown' | 'refusing'): void {
+    if (this.#closed) return;
+    const box = this.#ctx.mailbox;
+    // The first was refused already (and reported): the others get their one try each.
+    let lost = 1;
+    for (const item of held.items.slice(1)) {
+      if (item.ask) {
+        this.#ask(target, item);
+        continue;
+      }
+      try {
+        if (!(item.kind === 'message' ? box.send(target, item.data) : box.sendWithKind(target, item.kind, item.data))) lost++;
+      } catch {
+        lost++;
+      }
+    }
+    if (lost > 0) {
+      this.#report('not-taken', `${lost} message(s) the thread sent to "${target}" were not taken (${why}; see the mailbox.* events)`, { count: lost, target, reason: why });
+    }
+    this.#release(target, held.items.length);
+  }
+
+  #release(target: string, credit: number): void {
+    this.#held.delete(target);
+    this.#send({ op: 'mb-ack', n: credit });
+    this.#send({ op: 'mb-unblock', target });
   }
 
   #answer(id: number, value: unknown, target: string): void {
