@@ -59,6 +59,11 @@ type Message =
  * in-process worker could only be abandoned. `module` is a file URL or path of an ES module (or
  * CommonJS file) that exports `run(ctx)` and optionally `init(ctx)`, written like any worker:
  * `ctx.name`, `ctx.signal`, `ctx.done`, and `ctx.values` (structured-cloned into the thread).
+ * In `run`, `ctx.mailbox` is the worker's mailbox bridged into the thread: the same methods and
+ * errors, the order per sender and target kept, at most `mailboxWindow` sends in flight (then
+ * `send` returns false and `whenWritable` waits), reads forwarded in batches and never more than
+ * the window ahead; what the thread was given but never read is reported when it ends (a
+ * `custom` event with `fields.bridge: 'undelivered'`). See the README's "Isolation".
  *
  * An uncaught exception in the thread, running out of memory under `resourceLimits`, or an exit
  * of the thread is a crash of this worker (a {@link ThreadExitError} with the reason), handled
@@ -74,6 +79,9 @@ type Message =
  *   restart: Restart.OnFail,
  *   stopTimeoutMs: 2_000, // then the thread is terminated
  * });
+ * // resize.mjs: for await (const m of ctx.mailbox.messages()) m.reply(await resize(m.data));
+ * chief.addWorker('resize', threadWorker(new URL('./resize.mjs', import.meta.url), { mailboxWindow: 256 }));
+ * const small = await chief.mailbox().ask('resize', image, { timeoutMs: 2_000 });
  * ```
  */
 export function threadWorker(module: string | URL, options: ThreadWorkerOptions = {}): KillableWorker {
