@@ -243,6 +243,24 @@ describe('the mailbox of a thread worker', () => {
     await h.recorder.waitFor((e) => e.type === 'custom' && e.fields.bridge === 'not-taken' && e.fields.target === 'nobody');
   });
 
+  it('sendToMany and sendWithKind from the thread carry sender and kind; a send to a stopped worker is reported as in-process', async () => {
+    const h = harness();
+    const report = probeFor(h);
+    const other: Array<[string, string, unknown]> = [];
+    h.chief.addWorker('kinds', threadWorker(fixture));
+    h.chief.addWorker('other', probe((message) => other.push([message.sender, message.kind, message.data])));
+    h.chief.addWorker('gone', { run: async () => {} }, { restart: Restart.Never });
+    h.start();
+    await h.recorder.state('gone', 'Stopped');
+    h.chief.mailbox().send('kinds', 'go');
+    const got = await report('toStopped');
+    expect(got).toMatchObject({ many: 2, withKind: true, toStopped: true });
+    await expect.poll(() => other).toEqual([['kinds', 'fan', { x: 1 }], ['kinds', 'tick', 2]]);
+    await h.recorder.waitFor((e) => e.type === 'mailbox.dropped' && e.worker === 'gone' && e.fields.reason === 'closed');
+    const notTaken = await h.recorder.waitFor((e) => e.type === 'custom' && e.fields.bridge === 'not-taken');
+    expect(notTaken.fields).toMatchObject({ target: 'gone', count: 1, reason: 'stopped' });
+  });
+
   it('rejects a bad mailboxWindow and documents its default', () => {
     expect(DEFAULT_THREAD_MAILBOX_WINDOW).toBe(1_024);
     for (const bad of [0, -1, 1.5, 2 ** 21, 'x']) expect(() => threadWorker(fixture, { mailboxWindow: bad as number })).toThrow(/mailboxWindow/);
