@@ -208,6 +208,30 @@ describe('the mailbox of a thread worker', () => {
     expect(bridgeEvents(h, 'not-taken')).toEqual([]);
   });
 
+  it('a full target does not hold up the thread\'s sends to another; what it took arrives, in order, once it reads', async () => {
+    const h = harness();
+    const report = probeFor(h);
+    const gate = deferred();
+    const slow: unknown[] = [];
+    const fast: unknown[] = [];
+    h.chief.addWorker('two', threadWorker(fixture, { mailboxWindow: 8 }));
+    h.chief.addWorker('fast', probe((message) => fast.push(message.data)));
+    h.chief.addWorker('slow', {
+      async run(ctx) {
+        await gate.promise;
+        for await (const message of ctx.mailbox.messages()) slow.push(message.data);
+      },
+    }, { mailboxCapacity: 2, mailboxOverflow: 'reject' });
+    h.start();
+    const { taken } = (await report('taken')) as { taken: number[] };
+    await expect.poll(() => fast).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect(taken.slice(0, 8)).toEqual(Array.from({ length: 8 }, (_, i) => `burst ${i}`));
+    expect(taken.length).toBeLessThan(200);
+    gate.resolve();
+    await expect.poll(() => slow).toEqual(taken);
+    expect(bridgeEvents(h, 'not-taken')).toEqual([]);
+  });
+
   it('with messaging off every send, broadcast and ask fails with MailboxDisabledError in the thread, and a send after the stop with MailboxClosedError', async () => {
     // The thread says it has tried every send through memory both threads see.
     const reached = () => new Int32Array(new SharedArrayBuffer(4));

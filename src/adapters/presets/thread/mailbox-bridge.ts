@@ -15,7 +15,7 @@ import { toWire } from './wire-error.js';
  */
 export const DEFAULT_THREAD_MAILBOX_WINDOW = 1_024;
 
-/** What the thread posts: its sends of one microtask, and the window credit they took. */
+/** What the thread posts: its operations of one batch, and the window credit its sends took. */
 export interface ThreadMailboxBatch {
   op: 'mb';
   ops: unknown[];
@@ -76,7 +76,8 @@ export class MailboxBridge {
   /**
    * Sends a full target refused, with those to it that came after: retried in order once it has
    * room, as a careful in-process sender does (`whenWritable`, then send again). Meanwhile the
-   * thread's sends to that target return false, and these keep their window credit.
+   * thread's sends to that target return false, so at most a window's worth is held per target;
+   * their credit goes back at once, so that one full target does not stall the others.
    */
   readonly #held = new Map<string, Held>();
 
@@ -90,8 +91,7 @@ export class MailboxBridge {
   fromThread(batch: ThreadMailboxBatch): void {
     const box = this.#ctx.mailbox;
     const ops = batch.ops;
-    /** Credit kept by held sends; targets the thread is to stop sending to. */
-    let keep = 0;
+    /** Targets the thread is to stop sending to. */
     let blocked: string[] | undefined;
     let failed: { count: number; error: unknown } | undefined;
     for (let i = 0; i < ops.length; ) {
@@ -104,7 +104,6 @@ export class MailboxBridge {
         const held = this.#held.get(target);
         if (held !== undefined) {
           held.items.push({ kind, data });
-          keep++;
           continue;
         }
         let taken: boolean;
@@ -116,7 +115,6 @@ export class MailboxBridge {
           continue;
         }
         if (!taken) {
-          keep++;
           (blocked ??= []).push(target);
           this.#hold(target, { kind, data });
         }
@@ -134,10 +132,8 @@ export class MailboxBridge {
         const item: HeldItem = { kind: ops[i + 3] as string, data: ops[i + 4], ask: { id, timeoutMs: ops[i + 5] as number } };
         i += 6;
         const held = this.#held.get(target);
-        if (held !== undefined) {
-          held.items.push(item);
-          keep++;
-        } else this.#ask(target, item);
+        if (held !== undefined) held.items.push(item);
+        else this.#ask(target, item);
       } else if (op === REPLY) {
         const id = ops[i + 1] as number;
         const request = this.#requests.get(id);
@@ -173,7 +169,7 @@ export class MailboxBridge {
         break;
       }
     }
-    if (batch.credit - keep > 0 || blocked) this.#send({ op: 'mb-ack', n: batch.credit - keep, ...(blocked ? { blocked } : {}) });
+    if (batch.credit > 0 || blocked) this.#send({ op: 'mb-ack', n: batch.credit, ...(blocked ? { blocked } : {}) });
     if (failed) {
       this.#report('send-failed', `${failed.count} message(s) from the thread could not be sent: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`, { count: failed.count }, failed.error);
     }
@@ -308,12 +304,9 @@ export class MailboxBridge {
     if (failed) this.#report('send-failed', `${failed.count} held message(s) from the thread could not be sent: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`, { count: failed.count }, failed.error);
     held.items = done === 0 ? held.items : held.items.slice(done);
     held.retries = done === 0 ? held.retries + 1 : 0;
-    if (held.items.length === 0) this.#release(target, done);
+    if (held.items.length === 0) this.#release(target);
     else if (held.retries >= MAX_RETRIES) this.#giveUp(target, held, 'refusing');
-    else {
-      if (done > 0) this.#send({ op: 'mb-ack', n: done });
-      this.#wait(target, held);
-    }
+    else this.#wait(target, held);
   }
 
   /** The target will not take what is held: sent once more each (so the mailbox reports each as it does), then let go. */
@@ -336,12 +329,11 @@ export class MailboxBridge {
     if (lost > 0) {
       this.#report('not-taken', `${lost} message(s) the thread sent to "${target}" were not taken (${why}; see the mailbox.* events)`, { count: lost, target, reason: why });
     }
-    this.#release(target, held.items.length);
+    this.#release(target);
   }
 
-  #release(target: string, credit: number): void {
+  #release(target: string): void {
     this.#held.delete(target);
-    this.#send({ op: 'mb-ack', n: credit });
     this.#send({ op: 'mb-unblock', target });
   }
 
