@@ -120,6 +120,20 @@ describe('the mailbox of a thread worker', () => {
     expect((await report('answer')).answer).toBe(42);
   });
 
+  it('a message to the thread that cannot be copied into it is dropped and reported; the others arrive', async () => {
+    const h = harness();
+    const report = probeFor(h);
+    h.chief.addWorker('echo', threadWorker(fixture));
+    h.start();
+    const bus = h.chief.mailbox('feeder');
+    bus.send('echo', () => 1);
+    const answer = await bus.ask('echo', 'still here', { timeoutMs: 2_000 });
+    expect(answer).toEqual({ echo: 'still here' });
+    await report('second');
+    const [event] = bridgeEvents(h, 'clone-failed');
+    expect(event).toMatchObject({ worker: 'echo', level: 'warn', fields: { count: 1 } });
+  });
+
   it('an ask to the thread that it never answers times out at the asker', async () => {
     const h = harness();
     h.chief.addWorker('unread', threadWorker(fixture), { stopTimeoutMs: 100 });
@@ -283,6 +297,16 @@ describe('the mailbox of a thread worker', () => {
     await h.recorder.waitFor((e) => e.type === 'mailbox.dropped' && e.worker === 'gone' && e.fields.reason === 'closed');
     const notTaken = await h.recorder.waitFor((e) => e.type === 'custom' && e.fields.bridge === 'not-taken');
     expect(notTaken.fields).toMatchObject({ target: 'gone', count: 1, reason: 'stopped' });
+  });
+
+  it('what the thread\'s own code posts on the port that is not a batch is reported, never a crash', async () => {
+    const h = harness();
+    const report = probeFor(h);
+    h.chief.addWorker('garbage', threadWorker(fixture));
+    h.start();
+    expect(await report('after')).toEqual({ after: true });
+    await h.recorder.waitFor((e) => e.type === 'custom' && e.fields.bridge === 'bad-batch');
+    expect(h.chief.getWorkersStates().garbage).toBe('Run');
   });
 
   it('rejects a bad mailboxWindow and documents its default', () => {

@@ -15,7 +15,14 @@ import { toWire } from './wire-error.js';
  */
 export const DEFAULT_THREAD_MAILBOX_WINDOW = 1_024;
 
-/** What the thread posts: its operations of one batch, and the window credit its sends took. */
+/**
+ * What the thread posts: its operations of one batch, and the window credit its sends took.
+ *
+ * @example
+ * ```ts
+ * const batch: ThreadMailboxBatch = { op: 'mb', ops: [0, 'b', 'message', 42], credit: 1 };
+ * ```
+ */
 export interface ThreadMailboxBatch {
   op: 'mb';
   ops: unknown[];
@@ -89,6 +96,19 @@ export class MailboxBridge {
 
   /** One batch of the thread's operations, carried out in order; then the credit goes back. */
   fromThread(batch: ThreadMailboxBatch): void {
+    // The thread runs the user's code, which can post anything on its port: never a crash here.
+    if (this.#closed || !Array.isArray(batch.ops) || typeof batch.credit !== 'number') {
+      if (!this.#closed) this.#report('bad-batch', 'the thread posted a mailbox batch that is not one; ignored', { count: 1 });
+      return;
+    }
+    try {
+      this.#carryOut(batch);
+    } catch (error) {
+      this.#report('bad-batch', `a mailbox batch from the thread failed: ${error instanceof Error ? error.message : String(error)}`, { count: 1 }, error);
+    }
+  }
+
+  #carryOut(batch: ThreadMailboxBatch): void {
     const box = this.#ctx.mailbox;
     const ops = batch.ops;
     /** Targets the thread is to stop sending to. */
@@ -140,7 +160,7 @@ export class MailboxBridge {
         this.#requests.delete(id);
         i += 3;
         if (request === undefined) {
-          this.#report('reply-lost', `a reply from the thread came after its request was forgotten (more than ${MAX_OPEN_REQUESTS} open requests)`, { count: 1 });
+          this.#report('reply-lost', `a reply from the thread names no open request (never one, or forgotten past ${MAX_OPEN_REQUESTS} open ones)`, { count: 1 });
           continue;
         }
         try {

@@ -16,7 +16,15 @@ export function fromWire(wire: WireError): Error {
   return error;
 }
 
-/** An error of the main thread's mailbox as the thread rebuilds it: the class by name (uwe's own when the module can import 'uwe'), `code`, the fields. */
+/**
+ * An error of the main thread's mailbox as the thread rebuilds it: the class by name (uwe's own
+ * when the module can import 'uwe'), `code`, the fields.
+ *
+ * @example
+ * ```ts
+ * const wire: WireMailboxError = { name: 'AskTimeoutError', message: 'no reply', code: 'UWE_ASK_TIMEOUT', fields: { target: 'b', timeoutMs: 50 } };
+ * ```
+ */
 export interface WireMailboxError {
   name: string;
   message: string;
@@ -25,7 +33,15 @@ export interface WireMailboxError {
   cause?: WireMailboxError;
 }
 
-/** The wire form of an error for the thread: name, message, `code`, the plain own fields (`target`, `capacity`...), the cause chain. */
+/**
+ * The wire form of an error for the thread: name, message, `code`, the plain own fields
+ * (`target`, `capacity`...), the cause chain.
+ *
+ * @example
+ * ```ts
+ * thread.postMessage({ op: 'mb-answer', id, error: toWire(new MailboxFullError('b', 4)) });
+ * ```
+ */
 export function toWire(error: unknown, depth = 0): WireMailboxError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
   const out: WireMailboxError = { name: error.name, message: error.message };
