@@ -246,6 +246,25 @@ describe('the mailbox of a thread worker', () => {
     expect(bridgeEvents(h, 'not-taken')).toEqual([]);
   });
 
+  it('an ask behind sends held for a full target times out at its timeoutMs; the held sends arrive in order later', async () => {
+    const h = harness();
+    const report = probeFor(h);
+    const gate = deferred();
+    const read: unknown[] = [];
+    h.chief.addWorker('heldAsk', threadWorker(fixture));
+    h.chief.addWorker('slow', {
+      async run(ctx) {
+        await gate.promise;
+        for await (const message of ctx.mailbox.messages()) read.push(message.data);
+      },
+    }, { mailboxCapacity: 1, mailboxOverflow: 'reject' });
+    h.start();
+    const got = await report('outcome');
+    expect(got.outcome).toBe('AskTimeoutError slow 60');
+    gate.resolve();
+    await expect.poll(() => read).toEqual([0, 1, 2]);
+  });
+
   it('with messaging off every send, broadcast and ask fails with MailboxDisabledError in the thread, and a send after the stop with MailboxClosedError', async () => {
     // The thread says it has tried every send through memory both threads see.
     const reached = () => new Int32Array(new SharedArrayBuffer(4));

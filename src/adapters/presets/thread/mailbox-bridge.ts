@@ -1,5 +1,6 @@
 import { MailboxBrokerError } from 'uwe';
 import type { MailboxMessage, WorkerContext } from 'uwe';
+import { HeldSends, type HeldItem } from './held-sends.js';
 import { toWire } from './wire-error.js';
 
 /**
@@ -31,21 +32,6 @@ export interface ThreadMailboxBatch {
 
 /** Requests the thread read but has not answered, kept for its reply; past this many the oldest goes (its asker times out). */
 const MAX_OPEN_REQUESTS = 65_536;
-
-/** A send or an ask the bridge holds for a full target. */
-type HeldItem = { kind: string; data: unknown; ask?: { id: number; timeoutMs: number } };
-
-interface Held {
-  items: HeldItem[];
-  /** Fruitless retries in a row (room announced, then refused again): past MAX_RETRIES the rest is given up. */
-  retries: number;
-}
-
-/** Retries after which a target that keeps announcing room and refusing is treated as gone. */
-const MAX_RETRIES = 8;
-
-/** Marks a `whenWritable` that had not settled at once: the target is full (not stopped, not unknown). */
-const PENDING: Promise<'pending'> = Promise.resolve('pending');
 
 const SEND = 0;
 const BROADCAST = 2;
@@ -86,12 +72,20 @@ export class MailboxBridge {
    * thread's sends to that target return false, so at most a window's worth is held per target;
    * their credit goes back at once, so that one full target does not stall the others.
    */
-  readonly #held = new Map<string, Held>();
+  readonly #held: HeldSends;
 
   constructor(ctx: WorkerContext, post: (message: object) => void, window: number) {
     this.#ctx = ctx;
     this.#post = post;
     this.#window = window;
+    this.#held = new HeldSends({
+      mailbox: ctx.mailbox,
+      ask: (target, item) => this.#ask(target, item),
+      answerError: (id, error) => this.#answerError(id, error),
+      report: (what, message, fields, error) => this.#report(what, message, fields, error),
+      unblock: (target) => this.#send({ op: 'mb-unblock', target }),
+      closed: () => this.#closed,
+    });
   }
 
   /** One batch of the thread's operations, carried out in order; then the credit goes back. */
@@ -136,7 +130,7 @@ export class MailboxBridge {
         }
         if (!taken) {
           (blocked ??= []).push(target);
-          this.#hold(target, { kind, data });
+          this.#held.hold(target, { kind, data });
         }
       } else if (op === BROADCAST) {
         try {
@@ -152,7 +146,7 @@ export class MailboxBridge {
         const item: HeldItem = { kind: ops[i + 3] as string, data: ops[i + 4], ask: { id, timeoutMs: ops[i + 5] as number } };
         i += 6;
         const held = this.#held.get(target);
-        if (held !== undefined) held.items.push(item);
+        if (held !== undefined) this.#held.holdAsk(target, held, item);
         else this.#ask(target, item);
       } else if (op === REPLY) {
         const id = ops[i + 1] as number;
@@ -204,9 +198,7 @@ export class MailboxBridge {
     void this.#reader?.return?.();
     const unread = this.#forwarded - this.#consumed;
     this.#requests.clear();
-    let unsent = 0;
-    for (const held of this.#held.values()) unsent += held.items.length;
-    this.#held.clear();
+    const unsent = this.#held.clear();
     if (unsent > 0) {
       this.#report('unsent', `${unsent} message(s) the thread sent were still waiting for room in their targets when it ended`, { count: unsent });
     }
@@ -272,89 +264,17 @@ export class MailboxBridge {
   }
 
   #ask(target: string, item: HeldItem): void {
-    const { id, timeoutMs } = item.ask!;
+    const ask = item.ask!;
+    const { id } = ask;
+    let timeoutMs = ask.timeoutMs;
+    if (ask.since !== undefined) {
+      clearTimeout(ask.timer);
+      timeoutMs = Math.max(0, Math.round(ask.timeoutMs - (performance.now() - ask.since)));
+    }
     this.#ctx.mailbox.ask(target, item.data, { kind: item.kind, timeoutMs }).then(
       (value) => this.#answer(id, value, target),
       (error: unknown) => this.#answerError(id, error),
     );
-  }
-
-  /** `target` refused `first`: hold it (and what follows to it) until it has room, unless it is stopped or unknown. */
-  #hold(target: string, first: HeldItem): void {
-    const held: Held = { items: [first], retries: 0 };
-    this.#held.set(target, held);
-    this.#wait(target, held);
-  }
-
-  #wait(target: string, held: Held): void {
-    const writable = this.#ctx.mailbox.whenWritable(target);
-    // Settled at once after a refusal: the target stopped (resolves) or does not exist (rejects),
-    // not full. Its refusals were reported by the mailbox; what is held is given up.
-    Promise.race([writable, PENDING]).then(
-      (how) => {
-        if (how !== 'pending') this.#giveUp(target, held, 'stopped');
-        else writable.then(() => this.#retry(target, held), () => this.#giveUp(target, held, 'unknown'));
-      },
-      () => this.#giveUp(target, held, 'unknown'),
-    );
-  }
-
-  /** Room again: the held sends go out in order until one is refused again. */
-  #retry(target: string, held: Held): void {
-    if (this.#closed) return;
-    const box = this.#ctx.mailbox;
-    let done = 0;
-    let failed: { count: number; error: unknown } | undefined;
-    for (; done < held.items.length; done++) {
-      const item = held.items[done]!;
-      if (item.ask) {
-        this.#ask(target, item);
-        continue;
-      }
-      let taken: boolean;
-      try {
-        taken = item.kind === 'message' ? box.send(target, item.data) : box.sendWithKind(target, item.kind, item.data);
-      } catch (error) {
-        if (failed) failed.count++;
-        else failed = { count: 1, error };
-        continue;
-      }
-      if (!taken) break;
-    }
-    if (failed) this.#report('send-failed', `${failed.count} held message(s) from the thread could not be sent: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`, { count: failed.count }, failed.error);
-    held.items = done === 0 ? held.items : held.items.slice(done);
-    held.retries = done === 0 ? held.retries + 1 : 0;
-    if (held.items.length === 0) this.#release(target);
-    else if (held.retries >= MAX_RETRIES) this.#giveUp(target, held, 'refusing');
-    else this.#wait(target, held);
-  }
-
-  /** The target will not take what is held: sent once more each (so the mailbox reports each as it does), then let go. */
-  #giveUp(target: string, held: Held, why: 'stopped' | 'unknown' | 'refusing'): void {
-    if (this.#closed) return;
-    const box = this.#ctx.mailbox;
-    // The first was refused already (and reported): the others get their one try each.
-    let lost = 1;
-    for (const item of held.items.slice(1)) {
-      if (item.ask) {
-        this.#ask(target, item);
-        continue;
-      }
-      try {
-        if (!(item.kind === 'message' ? box.send(target, item.data) : box.sendWithKind(target, item.kind, item.data))) lost++;
-      } catch {
-        lost++;
-      }
-    }
-    if (lost > 0) {
-      this.#report('not-taken', `${lost} message(s) the thread sent to "${target}" were not taken (${why}; see the mailbox.* events)`, { count: lost, target, reason: why });
-    }
-    this.#release(target);
-  }
-
-  #release(target: string): void {
-    this.#held.delete(target);
-    this.#send({ op: 'mb-unblock', target });
   }
 
   #answer(id: number, value: unknown, target: string): void {
