@@ -25,12 +25,29 @@ describe('mailbox queue', () => {
     expect(out).toEqual(Array.from({ length: next }, (_, i) => i));
   });
 
+  it('batches keep FIFO order whether the ring is handed over whole or copied out of a wrap-around', () => {
+    const { box: b } = box(16, 'reject');
+    const out: unknown[] = [];
+    let next = 0;
+    for (let round = 0; round < 40; round++) {
+      const pushes = 1 + ((round * 7) % 16);
+      for (let i = 0; i < pushes && b.depth < 16; i++) expect(b.push(msg(next++))).toBe(true);
+      if (round % 3 === 0) out.push(b.takeOne().data); // leaves the head off slot 0: the next batch is copied
+      const batch = b.takeAll();
+      expect(b.depth).toBe(0);
+      for (const m of batch) out.push(m.data);
+    }
+    expect(out).toEqual(Array.from({ length: next }, (_, i) => i));
+    expect(b.delivered).toBe(next);
+  });
+
   it('a parked reader is handed the message directly; batches take everything waiting', async () => {
     const { box: b } = box(4, 'reject');
     const reader = new MessageReader(b, undefined, false);
     const pending = reader.next();
-    expect(reader.waiting).toBe(true);
     b.push(msg(1));
+    expect(b.depth).toBe(0); // handed over, never queued
+    expect(b.delivered).toBe(1);
     expect((await pending).value).toMatchObject({ data: 1 });
     const batches = new MessageReader(b, undefined, true); // takes over: the first reader ends
     expect(await reader.next()).toEqual({ value: undefined, done: true });

@@ -33,24 +33,20 @@ export class MessageReader implements AsyncIterableIterator<Item> {
     box.attach(this);
   }
 
-  /** Parked on an empty queue. */
-  get waiting(): boolean {
-    return this.#resolve !== undefined;
-  }
-
   next(): Promise<IteratorResult<Item, undefined>> {
     const box = this.#box;
     if (box === undefined) return DONE_PROMISE;
     if (box.depth > 0) {
       return Promise.resolve({ value: (this.#batch ? box.takeAll() : box.takeOne()), done: false });
     }
-    box.readerParked();
     if (!this.#listening && this.#signal !== undefined) {
       // The reader itself is the listener (handleEvent): no closure per reader.
       this.#signal.addEventListener('abort', this, { once: true });
       this.#listening = true;
     }
-    return new Promise((resolve) => (this.#resolve = resolve));
+    const parked = new Promise<IteratorResult<Item, undefined>>((resolve) => (this.#resolve = resolve));
+    box.park(this);
+    return parked;
   }
 
   /** Called by the mailbox with a message for the parked reader. */
