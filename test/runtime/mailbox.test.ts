@@ -265,6 +265,21 @@ describe('mailbox', () => {
     await expect(h.chief.mailbox().ask('nobody', 1)).rejects.toBeInstanceOf(UnknownWorkerError);
   });
 
+  it('sends to a flood of made-up names make a bounded number of events, with every message counted', async () => {
+    const h = harness();
+    h.chief.addWorker('a', { run: (ctx) => ctx.done });
+    h.start();
+    await h.recorder.state('a', 'Run');
+    const bus = h.chief.mailbox('ops');
+    for (let i = 0; i < 100_000; i++) expect(bus.send(`user-${i}`, i)).toBe(false);
+    await h.recorder.waitFor((e) => e.type === 'mailbox.unknown-target' && e.fields.more === true);
+    const events = h.recorder.of('mailbox.unknown-target');
+    expect(events).toHaveLength(65); // 64 named one by one, then one for the rest
+    expect(events.slice(0, 64).map((e) => e.fields.target)).toEqual(Array.from({ length: 64 }, (_, i) => `user-${i}`));
+    expect(events.reduce((sum, e) => sum + (e.fields.count as number), 0)).toBe(100_000);
+    await h.stop();
+  });
+
   it('ask resolves with the reply; a reply twice or to a plain message throws; a late reply is reported', async () => {
     const h = harness();
     const errors: unknown[] = [];

@@ -5,7 +5,7 @@ import type { Clock } from '../chief-options.js';
 import { InvalidArgumentError, UnknownWorkerError } from '../errors.js';
 import { createEvent, type ChiefEvent } from '../events.js';
 import { Ask } from './ask.js';
-import { brokerFailedEvent, droppedEvent, lateReplyEvent, undeliveredEvent, unknownTargetEvent, type EventInit } from './mailbox-events.js';
+import { brokerFailedEvent, droppedEvent, lateReplyEvent, moreUnknownTargetsEvent, undeliveredEvent, unknownTargetEvent, type EventInit } from './mailbox-events.js';
 import type { BrokerMessage, MailboxBroker } from './broker.js';
 import { MailboxBrokerError, MailboxClosedError, MailboxDisabledError, MailboxFullError } from './errors.js';
 import { Mailbox, type DropReason, type MailboxHooks, type LossReason as Reason } from './mailbox.js';
@@ -53,6 +53,9 @@ const FULL = 3;
 const DROPPED = 4;
 type Status = typeof OK | typeof UNKNOWN | typeof CLOSED | typeof FULL | typeof DROPPED;
 
+/** Unknown targets reported one by one per microtask; sends to any more are counted in one event. */
+const UNKNOWN_TARGETS_NAMED = 64;
+
 
 interface WithMailbox {
   mailbox?: MailboxSettings;
@@ -89,6 +92,8 @@ export class MailboxRouter implements MailboxHooks {
   #dropQueue: Mailbox[] | undefined;
   /** Sends to unknown workers not yet reported, per target (reported once per microtask, with the count). */
   #unknown: Map<string, { sender: string; kind: string; count: number }> | undefined;
+  /** Sends to unknown targets past {@link UNKNOWN_TARGETS_NAMED} in this microtask. */
+  #unknownMore: { sender: string; kind: string; count: number } | undefined;
 
   /** Connects the router to its Chief's registered workers and event outlet. */
   bind(specs: ReadonlyMap<string, WorkerSpec>, publish: (event: ChiefEvent) => void, listening: () => boolean): void {
@@ -371,13 +376,18 @@ export class MailboxRouter implements MailboxHooks {
     }
     const entry = pending.get(message.target);
     if (entry) entry.count++;
-    else pending.set(message.target, { sender: message.sender, kind: message.kind, count: 1 });
+    else if (pending.size < UNKNOWN_TARGETS_NAMED) pending.set(message.target, { sender: message.sender, kind: message.kind, count: 1 });
+    else if (this.#unknownMore) this.#unknownMore.count++;
+    else this.#unknownMore = { sender: message.sender, kind: message.kind, count: 1 };
   }
 
   readonly #flushUnknown = (): void => {
     const pending = this.#unknown;
+    const more = this.#unknownMore;
     this.#unknown = undefined;
+    this.#unknownMore = undefined;
     if (pending) for (const [target, { sender, kind, count }] of pending) this.#emit(unknownTargetEvent(sender, target, kind, count));
+    if (more) this.#emit(moreUnknownTargetsEvent(more.sender, more.kind, more.count, UNKNOWN_TARGETS_NAMED));
   };
 
   /** One `mailbox.dropped` event per mailbox and microtask, with the count: a flood makes one event, not one per message. */
