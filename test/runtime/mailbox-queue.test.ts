@@ -56,6 +56,20 @@ describe('mailbox queue', () => {
     expect(b.delivered).toBe(4);
   });
 
+  it('next() called again while one waits: each call gets its own message, in call order, and all end together', async () => {
+    const { box: b } = box(8, 'reject');
+    const reader = new MessageReader(b, undefined, false);
+    const [first, second, third] = [reader.next(), reader.next(), reader.next()];
+    b.push(msg(1));
+    b.push(msg(2));
+    expect(b.depth).toBe(0); // both handed to waiting calls
+    expect([(await first).value, (await second).value].map((m) => (m as Message).data)).toEqual([1, 2]);
+    const fourth = reader.next();
+    reader.end();
+    expect(await third).toEqual({ value: undefined, done: true });
+    expect(await fourth).toEqual({ value: undefined, done: true });
+  });
+
   it('the reader ends when its signal aborts, with queued messages left in the mailbox', async () => {
     const { box: b } = box(4, 'reject');
     const controller = new AbortController();
