@@ -125,7 +125,11 @@ export class MailboxBus {
 
   /**
    * Resolves once `target`'s mailbox has room: with `mailboxOverflow: 'reject'`, a sender that
-   * got false waits for this and sends again (backpressure, as a stream's `drain`).
+   * got false waits for this and sends again (backpressure, as a stream's `drain`). A worker's
+   * wait rejects with its signal's reason (an `AbortError`, a clean way out of `run`) when the
+   * worker is asked to stop, so a target that never drains cannot hold the sender's stop.
+   * Rejects with `UnknownWorkerError` for an unknown target and `MailboxClosedError` once the
+   * target has stopped for good (its mailbox will never have room again).
    */
   whenWritable(target: string): Promise<void> {
     try {
@@ -133,7 +137,24 @@ export class MailboxBus {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#router.writable(target);
+    const writable = this.#router.writable(target);
+    const signal = this.#signal;
+    if (signal === undefined) return writable;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      writable.then(
+        () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
   }
 
   protected get router(): MailboxRouter {
