@@ -2,9 +2,11 @@
 // with `ledger`, which reads its mailbox in batches. `pricer` crashes on every fifth request and
 // is restarted by its policy: the requests sent while it restarts wait in its mailbox and are
 // answered when it runs again, and the one it held when it crashed times out on the asker's side.
-// Code outside the workers sends through `chief.mailbox()`.
+// Code outside the workers sends through `chief.mailbox()`. With INSPECT_PORT set, the inspector
+// page shows each worker's mailbox counts (waiting, delivered, dropped, refused).
 //
 //   npx tsx examples/mailbox.ts        (Ctrl-C or SIGTERM stops it)
+//   INSPECT_PORT=7357 npx tsx examples/mailbox.ts
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AskTimeoutError, Chief, Restart, type ChiefEvent } from 'uwe';
 
@@ -17,7 +19,9 @@ const PRICES: Record<string, number> = { apple: 0.5, pear: 0.75, plum: 0.3 };
 const SKUS = Object.keys(PRICES);
 
 const chief = new Chief();
+const inspector = process.env.INSPECT_PORT === undefined ? undefined : chief.enableInspector({ port: Number(process.env.INSPECT_PORT) });
 chief.setEventHandler((event: ChiefEvent) => {
+  if (event.type === 'inspector.listening') console.log(`inspector: ${inspector?.url}`);
   const interesting = event.type === 'worker.crashed' || event.type === 'worker.restarting' || event.type.startsWith('mailbox.');
   const cause = event.error instanceof Error ? ` (${event.error.message})` : '';
   if (interesting) console.log(`[${event.worker ?? 'chief'}] ${event.type}: ${event.message}${cause}`);
