@@ -5,13 +5,14 @@ import type { Clock } from '../chief-options.js';
 import { InvalidArgumentError, UnknownWorkerError } from '../errors.js';
 import { createEvent, type ChiefEvent } from '../events.js';
 import { Ask } from './ask.js';
-import { brokerFailedEvent, droppedEvent, lateReplyEvent, moreUnknownTargetsEvent, undeliveredEvent, unknownTargetEvent, type EventInit } from './mailbox-events.js';
+import { brokerFailedEvent, droppedEvent, lateReplyEvent, undeliveredEvent, type EventInit } from './mailbox-events.js';
 import type { BrokerMessage, MailboxBroker } from './broker.js';
 import { MailboxBrokerError, MailboxClosedError, MailboxDisabledError, MailboxFullError } from './errors.js';
 import { Mailbox, type DropReason, type MailboxHooks, type LossReason as Reason } from './mailbox.js';
 import { Message, RequestMessage, type PendingAsk } from './message.js';
 import { DEFAULT_MAILBOX_SETTINGS, type MailboxSettings } from './options.js';
 import { MessageReader } from './reader.js';
+import { UnknownTargets } from './unknown-targets.js';
 
 /**
  * Counts of one worker's mailbox, as `/metrics` and the health source see them.
@@ -53,9 +54,6 @@ const FULL = 3;
 const DROPPED = 4;
 type Status = typeof OK | typeof UNKNOWN | typeof CLOSED | typeof FULL | typeof DROPPED;
 
-/** Unknown targets reported one by one per microtask; sends to any more are counted in one event. */
-const UNKNOWN_TARGETS_NAMED = 64;
-
 
 interface WithMailbox {
   mailbox?: MailboxSettings;
@@ -90,10 +88,7 @@ export class MailboxRouter implements MailboxHooks {
   #asks: Map<number, Ask> | undefined;
   #nextRequest = 0;
   #dropQueue: Mailbox[] | undefined;
-  /** Sends to unknown workers not yet reported, per target (reported once per microtask, with the count). */
-  #unknown: Map<string, { sender: string; kind: string; count: number }> | undefined;
-  /** Sends to unknown targets past {@link UNKNOWN_TARGETS_NAMED} in this microtask. */
-  #unknownMore: { sender: string; kind: string; count: number } | undefined;
+  readonly #unknown = new UnknownTargets((init) => this.#emit(init));
 
   /** Connects the router to its Chief's registered workers and event outlet. */
   bind(specs: ReadonlyMap<string, WorkerSpec>, publish: (event: ChiefEvent) => void, listening: () => boolean): void {
@@ -134,7 +129,7 @@ export class MailboxRouter implements MailboxHooks {
   endRun(): void {
     for (const box of this.#boxes.values()) if (!box.closed) this.#close(box);
     this.#flushDrops();
-    this.#flushUnknown();
+    this.#unknown.flush();
     this.#phase = 'after';
     this.#run = undefined;
   }
@@ -279,7 +274,7 @@ export class MailboxRouter implements MailboxHooks {
   #deliver(message: Message): Status {
     const box = this.#box(message.target);
     if (box === undefined) {
-      this.#countUnknown(message);
+      this.#unknown.count(message);
       return UNKNOWN;
     }
     if (box.closed) {
@@ -371,28 +366,6 @@ export class MailboxRouter implements MailboxHooks {
       this.#dropQueue.push(box);
     }
   }
-
-  #countUnknown(message: Message): void {
-    let pending = this.#unknown;
-    if (pending === undefined) {
-      pending = this.#unknown = new Map();
-      queueMicrotask(this.#flushUnknown);
-    }
-    const entry = pending.get(message.target);
-    if (entry) entry.count++;
-    else if (pending.size < UNKNOWN_TARGETS_NAMED) pending.set(message.target, { sender: message.sender, kind: message.kind, count: 1 });
-    else if (this.#unknownMore) this.#unknownMore.count++;
-    else this.#unknownMore = { sender: message.sender, kind: message.kind, count: 1 };
-  }
-
-  readonly #flushUnknown = (): void => {
-    const pending = this.#unknown;
-    const more = this.#unknownMore;
-    this.#unknown = undefined;
-    this.#unknownMore = undefined;
-    if (pending) for (const [target, { sender, kind, count }] of pending) this.#emit(unknownTargetEvent(sender, target, kind, count));
-    if (more) this.#emit(moreUnknownTargetsEvent(more.sender, more.kind, more.count, UNKNOWN_TARGETS_NAMED));
-  };
 
   /** One `mailbox.dropped` event per mailbox and microtask, with the count: a flood makes one event, not one per message. */
   readonly #flushDrops = (): void => {
