@@ -189,6 +189,13 @@ async function drivePath(path: ModelPath, pathIndex: number, terminateVariant = 
     if (!current) settleLate(scripted, incarnation);
   }
   await checkSettledDown(final, run.steps.length - 1, `${end}, after late settlements`);
+  // Where the model waits for no timer, no timer of the runtime's moves it either (a stop
+  // timeout of Terminating left behind by its settlement, say).
+  const timed = final._nodes.some((node) => node.after.length > 0) || (runsInit(final) && final.context.policy.initTimeoutMs !== undefined);
+  if (!timed) {
+    runtime.clock.increment(1_000_000);
+    await checkSettledDown(final, run.steps.length - 1, `${end}, the clock moved far on`);
+  }
   return plan;
 }
 
