@@ -96,6 +96,10 @@ export interface ScriptedWorkerOptions {
  * first.succeed();
  * const second = await scripted.runStarted(1);   // the restart
  * second.settle({ kind: 'resolve' });
+ *
+ * const killable = new ScriptedWorker({ terminate: true }).queueRun({ kind: 'ignore-stop' });
+ * // ... past the stop timeout the runtime calls terminate():
+ * (await killable.terminateStarted(0)).settle({ kind: 'reject', error: new Error('still alive') });
  * ```
  */
 export class ScriptedWorker {
