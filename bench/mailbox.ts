@@ -308,11 +308,28 @@ async function sample(uwe: Uwe, design: Design, n: number): Promise<Sample> {
   }
 }
 
-/** In a child process: a warm-up round of a fifth of the messages (none for the heap), then the measured one. */
+/**
+ * Rounds of the full message count run before the measured ones. One short round left the JIT
+ * still tiering up: the first three rounds of a process ran up to 2x slower than the rounds
+ * after them, for every design alike, so a single cold round measured the compiler, not the design.
+ */
+const WARM_ROUNDS = 3;
+/** Measured rounds per process; the sample is the median round, with the worst loss and all reorders of every round. */
+const MEASURED_ROUNDS = 5;
+
+/** In a child process: {@link WARM_ROUNDS} warm-up rounds, then {@link MEASURED_ROUNDS} measured ones (one for the heap). */
 async function measure(design: Design, source: UweSource): Promise<Sample> {
   const { uwe } = await loadUwe(source);
-  if (!design.startsWith('heap')) await sample(uwe, design, N / 5);
-  return sample(uwe, design, N);
+  if (design.startsWith('heap')) return sample(uwe, design, N);
+  for (let r = 0; r < WARM_ROUNDS; r++) await sample(uwe, design, N);
+  const rounds: Sample[] = [];
+  for (let r = 0; r < MEASURED_ROUNDS; r++) rounds.push(await sample(uwe, design, N));
+  rounds.sort((a, b) => a.ms - b.ms);
+  return {
+    ...rounds[rounds.length >> 1]!,
+    received: Math.min(...rounds.map((s) => s.received)),
+    reordered: rounds.reduce((sum, s) => sum + s.reordered, 0),
+  };
 }
 
 function inChild(design: Design, source: UweSource): Promise<Sample> {

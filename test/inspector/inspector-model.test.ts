@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InspectorModel } from 'uwe/adapters/inspector';
-import { createEvent, type ChiefEvent } from 'uwe';
+import { Chief, createEvent, type ChiefEvent } from 'uwe';
 import { FakeHealthSource } from '../adapters/fake-source.js';
 
 const state = (worker: string, s: string, reason?: string): ChiefEvent =>
@@ -26,6 +26,35 @@ describe('the inspector model', () => {
     expect(update.log).toHaveLength(200);
     expect(update.skipped).toBe(4_800);
     expect(model.takeUpdate()).toBeUndefined();
+  });
+
+  it('shows each mailbox by its counts, read when an update is taken; an update only when a count changed', async () => {
+    const chief = new Chief({ exitProcess: false, stallThresholdMs: 0 });
+    let release!: () => void;
+    chief.setLocker(() => new Promise<void>((resolve) => (release = resolve)));
+    let read = 0;
+    chief.addWorker('reader', {
+      async run(ctx) {
+        for await (const _ of ctx.mailbox.messages()) read++;
+      },
+    });
+    chief.addWorker('deaf', { run: (ctx) => ctx.done }, { mailboxCapacity: 2, mailboxOverflow: 'drop-oldest' });
+    const running = chief.run();
+    const model = new InspectorModel(chief.healthSource());
+    while (chief.getWorkersStates().reader !== 'Run' || chief.getWorkersStates().deaf !== 'Run') await new Promise((r) => setTimeout(r, 5));
+    model.takeUpdate();
+    const bus = chief.mailbox();
+    for (let i = 0; i < 3; i++) bus.send('reader', i);
+    for (let i = 0; i < 5; i++) bus.send('deaf', i);
+    while (read < 3) await new Promise((r) => setTimeout(r, 5));
+    const update = model.takeUpdate()!;
+    const byName = Object.fromEntries(update.workers.map((w) => [w.name, w.mailbox]));
+    expect(byName.reader).toEqual({ depth: 0, delivered: 3, dropped: 0, rejected: 0 });
+    expect(byName.deaf).toEqual({ depth: 2, delivered: 0, dropped: 3, rejected: 0 });
+    expect(model.takeUpdate()).toBeUndefined(); // nothing changed since
+    expect(model.snapshot().workers.find((w) => w.name === 'deaf')!.mailbox).toMatchObject({ depth: 2 });
+    release();
+    await running;
   });
 
   it('keeps a backoff countdown, the nested Chief phase and removals', () => {

@@ -112,6 +112,44 @@ describe.skipIf(!found)('the inspector page in headless Chromium', () => {
     expect(requested.filter((r) => !r.startsWith(`${origin}/`))).toEqual([]);
   }, 150_000);
 
+  it('shows a worker\'s mailbox counts in its row and detail pane (the mailbox example)', async () => {
+    const child = new Child('examples/mailbox.ts', { INSPECT_PORT: '0' });
+    cleanups.push(() => child.dispose());
+    await child.waitFor('inspector: http', 60_000);
+    const url = /inspector: (http:\/\/\S+)/.exec(child.stdout)![1]!;
+    await child.waitFor('ledger: order 3 booked');
+    const context = await openBrowser();
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(url);
+    await page.locator('#list .row[data-name="ledger"]').click();
+    const line = page.locator('#detail-mailbox');
+    await line.filter({ hasText: /\b([3-9]|\d{2,}) delivered/ }).waitFor();
+    expect(await line.textContent()).toMatch(/^\d+ waiting · \d+ delivered · 0 dropped · 0 refused$/);
+    await page.locator('#list .row[data-name="pricer"]').click();
+    await page.locator('#detail-mailbox', { hasText: 'delivered' }).waitFor();
+    // Lines the first snapshot and the next update both carried are shown once.
+    await page.locator('#log li[data-type="worker.crashed"]').first().waitFor();
+    const seqs = await page.locator('#log li[data-seq]').evaluateAll((lines) => lines.map((li) => Number((li as unknown as { dataset: { seq: string } }).dataset.seq)));
+    expect(seqs.length).toBeGreaterThan(10);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    // As when a page connects between two ticks: the update after its snapshot repeats lines the
+    // snapshot had. The stream is made up here, so the overlap happens every time.
+    const logLine = (seq: number) => ({ seq, time: Date.now(), level: 'info', type: 'custom', message: `line ${seq}` });
+    const snapshot = { reset: true, now: Date.now(), phase: 'running', workers: [], removed: [], skipped: 0, log: [1, 2, 3].map(logLine) };
+    const update = { now: Date.now(), phase: 'running', workers: [], removed: [], skipped: 0, log: [2, 3, 4].map(logLine) };
+    const replayed = await context.newPage();
+    await replayed.route('**/events*', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/event-stream', body: `data: ${JSON.stringify(snapshot)}\n\ndata: ${JSON.stringify(update)}\n\n` }),
+    );
+    await replayed.goto(url);
+    await replayed.locator('#log li[data-seq="4"]').waitFor();
+    const shown = await replayed.locator('#log li[data-seq]').evaluateAll((lines) => lines.map((li) => (li as unknown as { dataset: { seq: string } }).dataset.seq));
+    expect(shown.sort()).toEqual(['1', '2', '3', '4']);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'inspector-mailbox.png') });
+  }, 150_000);
+
   it('stays usable with 1,000 workers: the nested groups fold, the list is bounded, search finds one by name', async () => {
     const child = new Child('test/inspector/fixtures/many.ts');
     child.leaves.push(`/tmp/_uwe_insp-page-${process.pid}.socket`);

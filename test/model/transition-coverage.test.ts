@@ -8,14 +8,16 @@ import { generatePaths, modelConfigs, modelMachine, type DriverKind } from './wo
  * The paths worker-lifecycle.test.ts drives must take every transition the worker machine
  * defines, read from the machine itself (each `on` / `after` candidate, each `always`
  * candidate, guarded alternatives counted apart). A transition no path takes is listed by name.
- * The killable configurations (Terminating) are replayed on the model only: worker-lifecycle
- * leaves them out, and worker-terminate.test.ts drives terminate through the machine.
+ * Terminating is one state whichever phase timed out: that it is left every way from both
+ * phases, by each driver, is checked apart.
  */
 
 const defined = definedTransitions(workerMachine);
 const configs = modelConfigs();
 const takenBy: Record<DriverKind, Set<string>> = { pool: new Set(), actor: new Set() };
 const taken = new Set<string>();
+/** `phase exit-event` of each way out of Terminating the paths take, per driver. */
+const terminatingExits: Record<DriverKind, Set<string>> = { pool: new Set(), actor: new Set() };
 
 beforeAll(() => {
   // The lifecycle test checks that the runtime makes the very reports these replays make, step
@@ -23,6 +25,10 @@ beforeAll(() => {
   for (const config of configs) {
     for (const path of generatePaths(config)) {
       for (const step of replay(path).steps) {
+        if (step.before.matches('Terminating')) {
+          const exit = step.event.type.startsWith('xstate.after.') ? 'stop-timeout' : step.event.type;
+          terminatingExits[config.driver].add(`${step.before.context.failure?.phase} ${exit}`);
+        }
         for (const key of step.transitions) {
           takenBy[config.driver].add(key);
           taken.add(key);
@@ -60,5 +66,10 @@ describe('transition coverage of the generated paths', () => {
   it('takes through the WorkerPool every transition but those only the Chief causes', () => {
     const poolMissing = defined.filter((t) => !takenBy.pool.has(t.key)).map((t) => t.key);
     expect(poolMissing.sort()).toEqual([...ACTOR_ONLY].sort());
+  });
+
+  it('leaves Terminating by TERMINATED, TERMINATE_FAILED and the stop timeout, from init and from run, with each driver', () => {
+    const every = ['init', 'run'].flatMap((phase) => ['TERMINATED', 'TERMINATE_FAILED', 'stop-timeout'].map((exit) => `${phase} ${exit}`));
+    for (const driver of ['pool', 'actor'] as const) expect([...terminatingExits[driver]].sort(), driver).toEqual(every.sort());
   });
 });

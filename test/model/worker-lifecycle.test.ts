@@ -4,7 +4,7 @@ import { WorkerState } from '../../src/machines/worker-state.js';
 import { WorkerTransitionError } from '../../src/runtime/errors.js';
 import { flush } from '../support/flush.js';
 import { ScriptedWorker } from '../support/scripted-worker.js';
-import { planIncarnations, runOutcome, type Incarnation } from './incarnation-plan.js';
+import { planIncarnations, runOutcome, terminateOutcome, type Incarnation, type IncarnationPlan } from './incarnation-plan.js';
 import { replay, type Replay } from './replay.js';
 import { actorRuntime, poolRuntime, type RuntimeUnderTest, type TrackedCall } from './runtime-driver.js';
 import {
@@ -40,6 +40,12 @@ function delayOf(event: WorkerMachineEvent, before: ModelSnapshot): number {
 
 function settleByHand(scripted: ScriptedWorker, incarnation: Incarnation, event: WorkerMachineEvent, where: string): void {
   const never = `${where}: the runtime never started ${incarnation.kind} call #${incarnation.index + 1}`;
+  if (incarnation.kind === 'terminate') {
+    const call = scripted.terminates[incarnation.index];
+    if (!call) throw new Error(never);
+    call.settle(terminateOutcome(event));
+    return;
+  }
   if (incarnation.kind === 'run') {
     const call = scripted.runs[incarnation.index];
     if (!call) throw new Error(never);
@@ -50,6 +56,14 @@ function settleByHand(scripted: ScriptedWorker, incarnation: Incarnation, event:
   if (!call) throw new Error(never);
   if (event.type === 'INIT_DONE') call.succeed();
   else call.fail((event as { error: unknown }).error);
+}
+
+/** Settles a call the runtime no longer waits for as a success (a call settled already, or not `manual`, stays as it is). */
+function settleLate(scripted: ScriptedWorker, incarnation: Incarnation): void {
+  if (incarnation.script.kind !== 'manual') return;
+  if (incarnation.kind === 'init') scripted.inits[incarnation.index]!.succeed();
+  else if (incarnation.kind === 'run') scripted.runs[incarnation.index]!.settle({ kind: 'resolve' });
+  else scripted.terminates[incarnation.index]!.settle({ kind: 'resolve' });
 }
 
 /** A report in one line, errors by their tag, so that a difference reads at a glance. */
@@ -102,13 +116,14 @@ async function checkRefusals(runtime: RuntimeUnderTest, snapshot: ModelSnapshot,
   expect(runtime.reports.length, `${where}: a refused command made a report`).toBe(before);
 }
 
-async function drivePath(path: ModelPath, pathIndex: number): Promise<void> {
+async function drivePath(path: ModelPath, pathIndex: number, terminateVariant = 0): Promise<IncarnationPlan> {
   const run = replay(path);
-  const plan = planIncarnations(run, pathIndex % 2);
-  const scripted = new ScriptedWorker({ init: path.config.hasInit });
+  const plan = planIncarnations(run, pathIndex, terminateVariant);
+  const scripted = new ScriptedWorker({ init: path.config.hasInit, terminate: path.config.killable === true });
   for (const incarnation of plan.incarnations) {
     if (incarnation.kind === 'init') scripted.queueInit(incarnation.script);
-    else scripted.queueRun(incarnation.script);
+    else if (incarnation.kind === 'run') scripted.queueRun(incarnation.script);
+    else scripted.queueTerminate(incarnation.script);
   }
   const runtime = path.config.driver === 'pool' ? poolRuntime(path.config, scripted) : actorRuntime(path.config, scripted);
   const expected: WorkerReport[] = [...run.initialReports];
@@ -147,36 +162,53 @@ async function drivePath(path: ModelPath, pathIndex: number): Promise<void> {
     expected.push(...step.reports);
     check(step.after, where);
     // The next settlement happens by itself: letting microtasks run now would let it in early.
-    if (!plan.settles.get(i + 1)?.auto) await checkSettledDown(step.after, i, where);
+    if (plan.settles.get(i + 1)?.auto) continue;
+    await checkSettledDown(step.after, i, where);
+    if (step.after.matches('Terminating')) {
+      // The init or run ends while terminate() is pending: too late, only terminate() counts.
+      const current = plan.incarnations.filter((c) => c.kind !== 'terminate' && c.runId === step.after.context.runId);
+      if (current.some((c) => c.script.kind === 'manual')) {
+        for (const incarnation of current) settleLate(scripted, incarnation);
+        await checkSettledDown(step.after, i, `${where}, its ${step.after.context.failure?.phase} settled late`);
+      }
+    }
   }
 
   const final = run.steps[run.steps.length - 1]?.after ?? run.initial;
   const end = `${path.description} | at the end`;
-  const started = { init: scripted.inits.length, run: scripted.runs.length };
-  const planned = { init: 0, run: 0 };
+  const started = { init: scripted.inits.length, run: scripted.runs.length, terminate: scripted.terminates.length };
+  const planned = { init: 0, run: 0, terminate: 0 };
   for (const incarnation of plan.incarnations) planned[incarnation.kind]++;
-  expect(started, `${end}: calls of init and run`).toEqual(planned);
+  expect(started, `${end}: calls of init, run and terminate`).toEqual(planned);
 
-  // Late answers of abandoned calls (stopped, failed or timed out while pending) change nothing.
+  // Late answers of abandoned calls (stopped, failed, timed out or terminated while pending)
+  // change nothing; a terminate that was given up on and then succeeds changes nothing either.
   for (const incarnation of plan.incarnations) {
-    const waitedFor = final.matches('Run') || runsInit(final);
+    const waitedFor = incarnation.kind === 'terminate' ? final.matches('Terminating') : final.matches('Run') || runsInit(final);
     const current = waitedFor && incarnation.runId === final.context.runId;
-    if (current || incarnation.script.kind !== 'manual') continue;
-    if (incarnation.kind === 'init') scripted.inits[incarnation.index]!.succeed();
-    else scripted.runs[incarnation.index]!.settle({ kind: 'resolve' });
+    if (!current) settleLate(scripted, incarnation);
   }
   await checkSettledDown(final, run.steps.length - 1, `${end}, after late settlements`);
+  // Where the model waits for no timer, no timer of the runtime's moves it either (a stop
+  // timeout of Terminating left behind by its settlement, say).
+  const timed = final._nodes.some((node) => node.after.length > 0) || (runsInit(final) && final.context.policy.initTimeoutMs !== undefined);
+  if (!timed) {
+    runtime.clock.increment(1_000_000);
+    await checkSettledDown(final, run.steps.length - 1, `${end}, the clock moved far on`);
+  }
+  return plan;
 }
 
-// Killable workers are walked by the model (transition-coverage.test.ts); their terminate calls
-// are driven by worker-terminate.test.ts and the presets' tests, not by the scripted worker.
-const configs = modelConfigs().filter((config) => !config.killable);
+const configs = modelConfigs();
 
 describe('worker lifecycle, model-based: every generated path driven through the runtime', () => {
   for (const config of configs) {
     const paths = generatePaths(config);
     it(`${config.name}: ${paths.length} paths`, async () => {
-      for (const [index, path] of paths.entries()) await drivePath(path, index);
+      for (const [index, path] of paths.entries()) {
+        const { terminateVariants } = await drivePath(path, index);
+        for (let variant = 1; variant < terminateVariants; variant++) await drivePath(path, index, variant);
+      }
     });
   }
 });

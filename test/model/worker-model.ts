@@ -123,8 +123,8 @@ export function modelConfigs(): ModelConfig[] {
       }
     }
   }
-  // Workers that can be killed: the stop timeouts lead to Terminating (walked by the model; the
-  // runtime's side of terminate is worker-terminate.test.ts and the thread and process presets).
+  // Workers that can be killed: the stop timeouts lead to Terminating, where terminate() is
+  // called and settled by the scripted worker (the real kills: the thread and process presets).
   for (const [policyName, driver] of [['Never', 'pool'], ['OnFail', 'actor']] as const) {
     configs.push({
       name: `${driver} ${policyName} init killable`,
@@ -162,9 +162,13 @@ const PUBLIC_STATE: Record<string, WorkerState> = {
   Stopped: WorkerState.Stopped,
 };
 
-/** The public name of a model state: Exited shows as Stopped, substates as their parent. */
+/**
+ * The public name of a model state: Exited shows as Stopped, substates as their parent, and
+ * Terminating (which makes no report) as the state whose stop timed out, Run or Initialized.
+ */
 export function publicState(snapshot: ModelSnapshot): WorkerState {
   const top = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
+  if (top === 'Terminating') return snapshot.context.failure?.phase === 'init' ? WorkerState.Initialized : WorkerState.Run;
   const state = PUBLIC_STATE[top];
   if (!state) throw new Error(`no public state for ${top}`);
   return state;
@@ -223,7 +227,11 @@ export function runsInit(snapshot: ModelSnapshot): boolean {
 export function coreKey(snapshot: ModelSnapshot): string {
   const { context } = snapshot;
   const parts = [JSON.stringify(snapshot.value), `restarts=${context.history.times.length}`, `attempt=${context.history.attempt}`];
-  if (snapshot.matches('Failed')) parts.push(`failure=${context.failure?.kind}:${errorTag(context.failure?.error)}`);
+  // Terminating keeps the failure it will report (and shows Run or Initialized by its phase).
+  if (snapshot.matches('Failed') || snapshot.matches('Terminating')) {
+    const phase = context.failure?.phase === undefined ? '' : `@${context.failure.phase}`;
+    parts.push(`failure=${context.failure?.kind}:${errorTag(context.failure?.error)}${phase}`);
+  }
   return parts.join(' ');
 }
 

@@ -25,18 +25,49 @@ describe('mailbox queue', () => {
     expect(out).toEqual(Array.from({ length: next }, (_, i) => i));
   });
 
+  it('batches keep FIFO order whether the ring is handed over whole or copied out of a wrap-around', () => {
+    const { box: b } = box(16, 'reject');
+    const out: unknown[] = [];
+    let next = 0;
+    for (let round = 0; round < 40; round++) {
+      const pushes = 1 + ((round * 7) % 16);
+      for (let i = 0; i < pushes && b.depth < 16; i++) expect(b.push(msg(next++))).toBe(true);
+      if (round % 3 === 0) out.push(b.takeOne().data); // leaves the head off slot 0: the next batch is copied
+      const batch = b.takeAll();
+      expect(b.depth).toBe(0);
+      for (const m of batch) out.push(m.data);
+    }
+    expect(out).toEqual(Array.from({ length: next }, (_, i) => i));
+    expect(b.delivered).toBe(next);
+  });
+
   it('a parked reader is handed the message directly; batches take everything waiting', async () => {
     const { box: b } = box(4, 'reject');
     const reader = new MessageReader(b, undefined, false);
     const pending = reader.next();
-    expect(reader.waiting).toBe(true);
     b.push(msg(1));
+    expect(b.depth).toBe(0); // handed over, never queued
+    expect(b.delivered).toBe(1);
     expect((await pending).value).toMatchObject({ data: 1 });
     const batches = new MessageReader(b, undefined, true); // takes over: the first reader ends
     expect(await reader.next()).toEqual({ value: undefined, done: true });
     for (let i = 2; i < 5; i++) b.push(msg(i));
     expect(((await batches.next()).value as Message[]).map((m) => m.data)).toEqual([2, 3, 4]);
     expect(b.delivered).toBe(4);
+  });
+
+  it('next() called again while one waits: each call gets its own message, in call order, and all end together', async () => {
+    const { box: b } = box(8, 'reject');
+    const reader = new MessageReader(b, undefined, false);
+    const [first, second, third] = [reader.next(), reader.next(), reader.next()];
+    b.push(msg(1));
+    b.push(msg(2));
+    expect(b.depth).toBe(0); // both handed to waiting calls
+    expect([(await first).value, (await second).value].map((m) => (m as Message).data)).toEqual([1, 2]);
+    const fourth = reader.next();
+    reader.end();
+    expect(await third).toEqual({ value: undefined, done: true });
+    expect(await fourth).toEqual({ value: undefined, done: true });
   });
 
   it('the reader ends when its signal aborts, with queued messages left in the mailbox', async () => {

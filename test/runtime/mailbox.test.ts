@@ -142,6 +142,46 @@ describe('mailbox', () => {
     expect(h.chief.healthSource().getMailboxCounters!().r).toMatchObject({ rejected: 2, dropped: 0 });
   });
 
+  it('a sender waiting in whenWritable on a target that never drains still stops cleanly', async () => {
+    const h = harness();
+    h.chief.addWorker('r', { run: (ctx) => ctx.done }, { mailboxCapacity: 1, mailboxOverflow: 'reject' }); // never reads
+    let waited = 0;
+    h.chief.addWorker('s', {
+      async run(ctx) {
+        for (let i = 0; ; i++) while (!ctx.mailbox.send('r', i)) (waited++, await ctx.mailbox.whenWritable('r'));
+      },
+    }, { stopTimeoutMs: 10_000 });
+    h.start();
+    await until(() => waited === 1);
+    const result = await h.stop();
+    expect(result.graceful).toBe(true);
+    expect(h.recorder.of('worker.state').filter((e) => e.worker === 's').map((e) => e.fields.state)).toContain('Stopped');
+    expect(h.recorder.of('worker.stop-timeout')).toHaveLength(0);
+  });
+
+  it('whenWritable rejects once the target stopped for good: the backpressure loop ends instead of spinning', async () => {
+    const h = harness();
+    const stop = deferred();
+    h.chief.addWorker('r', { run: () => stop.promise }, { mailboxCapacity: 1, mailboxOverflow: 'reject' }); // never reads, then exits
+    let failure: unknown;
+    h.chief.addWorker('s', {
+      async run(ctx) {
+        try {
+          for (let i = 0; ; i++) while (!ctx.mailbox.send('r', i)) await ctx.mailbox.whenWritable('r');
+        } catch (error) {
+          failure = error;
+        }
+        await ctx.done;
+      },
+    });
+    h.start();
+    await h.recorder.waitFor((e) => e.type === 'mailbox.dropped');
+    stop.resolve();
+    await until(() => failure !== undefined);
+    expect(failure).toBeInstanceOf(MailboxClosedError);
+    await expect(h.chief.mailbox().whenWritable('r')).rejects.toBeInstanceOf(MailboxClosedError);
+  });
+
   it('keeps messages while the worker restarts in backoff and delivers them to its next run, in order', async () => {
     const h = harness();
     const got: Array<[number, unknown]> = [];
@@ -263,6 +303,21 @@ describe('mailbox', () => {
     expect((await h.recorder.waitFor((e) => e.type === 'mailbox.unknown-target')).fields).toMatchObject({ sender: 'ops', target: 'nobody', count: 1_000 });
     expect(h.recorder.of('mailbox.unknown-target')).toHaveLength(1); // a flood is one event
     await expect(h.chief.mailbox().ask('nobody', 1)).rejects.toBeInstanceOf(UnknownWorkerError);
+  });
+
+  it('sends to a flood of made-up names make a bounded number of events, with every message counted', async () => {
+    const h = harness();
+    h.chief.addWorker('a', { run: (ctx) => ctx.done });
+    h.start();
+    await h.recorder.state('a', 'Run');
+    const bus = h.chief.mailbox('ops');
+    for (let i = 0; i < 100_000; i++) expect(bus.send(`user-${i}`, i)).toBe(false);
+    await h.recorder.waitFor((e) => e.type === 'mailbox.unknown-target' && e.fields.more === true);
+    const events = h.recorder.of('mailbox.unknown-target');
+    expect(events).toHaveLength(65); // 64 named one by one, then one for the rest
+    expect(events.slice(0, 64).map((e) => e.fields.target)).toEqual(Array.from({ length: 64 }, (_, i) => `user-${i}`));
+    expect(events.reduce((sum, e) => sum + (e.fields.count as number), 0)).toBe(100_000);
+    await h.stop();
   });
 
   it('ask resolves with the reply; a reply twice or to a plain message throws; a late reply is reported', async () => {

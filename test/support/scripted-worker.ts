@@ -31,6 +31,20 @@ export type RunScript =
   | { kind: 'ignore-stop' }
   | { kind: 'on-abort'; outcome: RunOutcome };
 
+/** How a call of `terminate` ends: it resolves (the work is gone) or rejects (it could not be killed). */
+export type TerminateOutcome = { kind: 'resolve' } | { kind: 'reject'; error: unknown };
+
+/**
+ * How one call of `terminate` behaves.
+ * - `manual`: pending until the test settles its {@link TerminateCall}.
+ * - `now`: settles with `outcome` at once; with `sync`, returns (or throws) without a promise.
+ * - `never`: never settles; `settle()` on its call is ignored (a kill that hangs for good).
+ */
+export type TerminateScript =
+  | { kind: 'manual' }
+  | { kind: 'now'; outcome: TerminateOutcome; sync?: boolean }
+  | { kind: 'never' };
+
 /** One call of `init`, as the test sees it. */
 export interface InitCall {
   readonly index: number;
@@ -51,11 +65,22 @@ export interface RunCall {
   settle(outcome: RunOutcome): void;
 }
 
+/** One call of `terminate`, as the test sees it. */
+export interface TerminateCall {
+  readonly index: number;
+  readonly script: TerminateScript;
+  readonly settled: boolean;
+  /** Ends the call; a second settlement, or one of a `never` call, is ignored. */
+  settle(outcome: TerminateOutcome): void;
+}
+
 export interface ScriptedWorkerOptions {
   /** Give the worker an `init` method. @default true */
   init?: boolean;
-  /** Script of the calls the queue does not cover. @default { kind: 'manual' } for both */
-  defaults?: { init?: InitScript; run?: RunScript };
+  /** Give the worker a `terminate` method (a worker that can be killed, as a thread). @default false */
+  terminate?: boolean;
+  /** Script of the calls the queue does not cover. @default { kind: 'manual' } for each */
+  defaults?: { init?: InitScript; run?: RunScript; terminate?: TerminateScript };
 }
 
 /**
@@ -71,22 +96,31 @@ export interface ScriptedWorkerOptions {
  * first.succeed();
  * const second = await scripted.runStarted(1);   // the restart
  * second.settle({ kind: 'resolve' });
+ *
+ * const killable = new ScriptedWorker({ terminate: true }).queueRun({ kind: 'ignore-stop' });
+ * // ... past the stop timeout the runtime calls terminate():
+ * (await killable.terminateStarted(0)).settle({ kind: 'reject', error: new Error('still alive') });
  * ```
  */
 export class ScriptedWorker {
   readonly worker: Worker;
   readonly inits: InitCall[] = [];
   readonly runs: RunCall[] = [];
+  readonly terminates: TerminateCall[] = [];
   readonly #initQueue: InitScript[] = [];
   readonly #runQueue: RunScript[] = [];
-  readonly #defaults: { init: InitScript; run: RunScript };
+  readonly #terminateQueue: TerminateScript[] = [];
+  readonly #defaults: { init: InitScript; run: RunScript; terminate: TerminateScript };
   readonly #initStarted: Deferred<InitCall>[] = [];
   readonly #runStarted: Deferred<RunCall>[] = [];
+  readonly #terminateStarted: Deferred<TerminateCall>[] = [];
 
   constructor(options: ScriptedWorkerOptions = {}) {
-    this.#defaults = { init: { kind: 'manual' }, run: { kind: 'manual' }, ...options.defaults };
-    const run = (ctx: WorkerContext) => this.#run(ctx);
-    this.worker = options.init === false ? { run } : { init: () => this.#init(), run };
+    this.#defaults = { init: { kind: 'manual' }, run: { kind: 'manual' }, terminate: { kind: 'manual' }, ...options.defaults };
+    const worker: Worker = { run: (ctx: WorkerContext) => this.#run(ctx) };
+    if (options.init !== false) worker.init = () => this.#init();
+    if (options.terminate) worker.terminate = () => this.#terminate();
+    this.worker = worker;
   }
 
   /** Scripts the next call of `init` not yet scripted. */
@@ -101,6 +135,12 @@ export class ScriptedWorker {
     return this;
   }
 
+  /** Scripts the next call of `terminate` not yet scripted. */
+  queueTerminate(...scripts: TerminateScript[]): this {
+    this.#terminateQueue.push(...scripts);
+    return this;
+  }
+
   /** Resolves with init call number `index` (0-based) once it has started. */
   initStarted(index: number): Promise<InitCall> {
     return slot(this.#initStarted, index).promise;
@@ -109,6 +149,11 @@ export class ScriptedWorker {
   /** Resolves with run call number `index` (0-based) once it has started. */
   runStarted(index: number): Promise<RunCall> {
     return slot(this.#runStarted, index).promise;
+  }
+
+  /** Resolves with terminate call number `index` (0-based) once it has started. */
+  terminateStarted(index: number): Promise<TerminateCall> {
+    return slot(this.#terminateStarted, index).promise;
   }
 
   #init(): void | Promise<void> {
@@ -178,6 +223,36 @@ export class ScriptedWorker {
       const outcome = script.outcome;
       if (ctx.signal.aborted) call.settle(outcome);
       else ctx.signal.addEventListener('abort', () => call.settle(outcome), { once: true });
+    }
+    return done.promise;
+  }
+
+  #terminate(): void | Promise<void> {
+    const script = this.#terminateQueue.shift() ?? this.#defaults.terminate;
+    const done = deferred<void>();
+    let settled = false;
+    const call: TerminateCall = {
+      index: this.terminates.length,
+      script,
+      get settled() {
+        return settled;
+      },
+      settle: (outcome) => {
+        if (settled || script.kind === 'never') return;
+        settled = true;
+        if (outcome.kind === 'resolve') done.resolve();
+        else done.reject(outcome.error);
+      },
+    };
+    this.terminates.push(call);
+    slot(this.#terminateStarted, call.index).resolve(call);
+    if (script.kind === 'now') {
+      if (script.sync) {
+        settled = true;
+        if (script.outcome.kind === 'resolve') return;
+        throw script.outcome.error;
+      }
+      call.settle(script.outcome);
     }
     return done.promise;
   }

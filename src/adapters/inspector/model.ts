@@ -1,5 +1,6 @@
 import type { ChiefEvent, EventLevel } from '../../runtime/events.js';
 import type { ChiefPhase, HealthSource } from '../../runtime/health-source.js';
+import type { MailboxCounters } from '../../runtime/mailbox/router.js';
 
 /** State changes a worker keeps for the page's history pane. */
 const HISTORY = 30;
@@ -29,6 +30,8 @@ export interface WorkerView {
   attempt: number | undefined;
   /** For a nested Chief: its own phase. */
   phase: string | undefined;
+  /** The worker's mailbox counts, once it has a mailbox (counts only, never the messages). */
+  mailbox: MailboxCounters | undefined;
   history: Array<{ state: string; time: number; reason?: string }>;
 }
 
@@ -188,6 +191,7 @@ export class InspectorModel {
 
   /** The changes since the last call, or `undefined` when nothing changed. */
   takeUpdate(): InspectorUpdate | undefined {
+    this.#pollMailboxes();
     if (this.#dirty.size === 0 && this.#removed.size === 0 && this.#pendingLog.length === 0 && !this.#phaseChanged) return undefined;
     const workers: WorkerView[] = [];
     for (const name of this.#dirty) {
@@ -212,6 +216,7 @@ export class InspectorModel {
 
   /** Everything, for a page that connects (or fell behind and starts over). */
   snapshot(): InspectorUpdate {
+    this.#pollMailboxes();
     return {
       reset: true,
       now: Date.now(),
@@ -236,12 +241,27 @@ export class InspectorModel {
         backoffUntil: undefined,
         attempt: undefined,
         phase: undefined,
+        mailbox: undefined,
         history: [],
       };
       this.#workers.set(name, view);
       this.#removed.delete(name);
     }
     return view;
+  }
+
+  /** Mailbox counts change with every message, so no event carries them: they are read when an update is taken. */
+  #pollMailboxes(): void {
+    const boxes = this.source.getMailboxCounters?.();
+    if (boxes === undefined) return;
+    for (const name in boxes) {
+      const view = this.#workers.get(name);
+      const now = boxes[name]!;
+      const was = view?.mailbox;
+      if (view === undefined || (was && was.depth === now.depth && was.delivered === now.delivered && was.dropped === now.dropped && was.rejected === now.rejected)) continue;
+      view.mailbox = { depth: now.depth, delivered: now.delivered, dropped: now.dropped, rejected: now.rejected };
+      this.#dirty.add(name);
+    }
   }
 
   #touch(name: string): WorkerView {

@@ -58,7 +58,10 @@ function applyUpdate(u) {
     if (w.name === selected) detailDirty = true;
   });
   u.removed.forEach(function (name) { workers.delete(name); listDirty = true; if (name === selected) detailDirty = true; });
-  if (u.log.length) { Array.prototype.push.apply(log, u.log); logDirty = true; }
+  // A snapshot already holds lines that the next update also carries: each line is kept once, by its number.
+  var lastSeq = log.length ? log[log.length - 1].seq : 0;
+  var fresh = u.log.filter(function (line) { return line.seq > lastSeq; });
+  if (fresh.length) { Array.prototype.push.apply(log, fresh); logDirty = true; }
   if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
   skippedLog += u.skipped || 0;
   schedule();
@@ -94,6 +97,7 @@ function fillRow(row, w) {
   var meta = [];
   if (w.restarts) meta.push('\u21bb' + w.restarts);
   if (w.failures) meta.push('\u2717' + w.failures);
+  if (w.mailbox && w.mailbox.depth) meta.push('\u2709' + w.mailbox.depth);
   row.querySelector('.meta').textContent = meta.join(' ');
   var cd = row.querySelector('.cd');
   if (w.backoffUntil) { cd.dataset.until = String(w.backoffUntil); cd.textContent = countdown(w.backoffUntil); }
@@ -164,6 +168,10 @@ function renderDetail() {
   }
   if (w.lastFailure) infoLine(dl, 'last failure', w.lastFailure.type + ': ' + w.lastFailure.reason + ' (' + new Date(w.lastFailure.time).toLocaleTimeString() + ')', 'reason').id = 'detail-reason';
   if (w.phase) infoLine(dl, 'chief phase', w.phase);
+  if (w.mailbox) {
+    var box = w.mailbox;
+    infoLine(dl, 'mailbox', box.depth + ' waiting \u00b7 ' + box.delivered + ' delivered \u00b7 ' + box.dropped + ' dropped \u00b7 ' + box.rejected + ' refused', box.dropped ? 'reason' : '').id = 'detail-mailbox';
+  }
   frag.appendChild(dl);
   if (machines) frag.appendChild(chartBox('chart-worker', machines.worker, topKey(w), w.detail));
   if (machines && w.phase) frag.appendChild(chartBox('chart-nested', machines.chief, w.phase, undefined));
@@ -203,6 +211,7 @@ function renderLog() {
     if (!logMatches(line)) return;
     var li = el('li', 'lv-' + line.level);
     li.dataset.type = line.type;
+    li.dataset.seq = String(line.seq);
     li.appendChild(el('span', 'time', new Date(line.time).toLocaleTimeString()));
     li.appendChild(el('span', 'lvl', line.level));
     if (line.worker) {

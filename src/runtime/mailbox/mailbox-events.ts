@@ -31,6 +31,25 @@ export function unknownTargetEvent(sender: string, target: string, kind: string,
 }
 
 /**
+ * `mailbox.unknown-target` for the sends of one microtask to targets past the ones named one by
+ * one: a loop sending to a million made-up names makes a bounded number of events.
+ *
+ * @example
+ * ```ts
+ * publish(createEvent(moreUnknownTargetsEvent('a', 'message', 5_000, 64)));
+ * ```
+ */
+export function moreUnknownTargetsEvent(sender: string, kind: string, count: number, named: number): EventInit {
+  return {
+    type: 'mailbox.unknown-target',
+    level: 'warn',
+    worker: sender,
+    message: `${count} more message(s) to other unknown workers (past the ${named} named one by one)`,
+    fields: { sender, kind, count, more: true },
+  };
+}
+
+/**
  * `mailbox.broker-failed`: the broker refused a message (with the cause), or delivered something that is not one.
  *
  * @example

@@ -57,6 +57,9 @@ export class Mailbox {
   #head = 0;
   #size = 0;
   #reader: MessageReader | undefined = undefined;
+  /** The reader, while it waits on the empty queue: the next message goes straight to it. */
+  #parked: MessageReader | undefined = undefined;
+  readonly #capacity: number;
   #writers: Array<() => void> | undefined = undefined;
   /** Messages handed to a reader. */
   delivered = 0;
@@ -77,7 +80,9 @@ export class Mailbox {
     readonly name: string,
     readonly settings: MailboxSettings,
     readonly hooks: MailboxHooks,
-  ) {}
+  ) {
+    this.#capacity = settings.capacity;
+  }
 
   /** Messages waiting. */
   get depth(): number {
@@ -86,13 +91,14 @@ export class Mailbox {
 
   /** Queues (or hands over) a message; false when the overflow policy refused or dropped it. */
   push(message: Message): boolean {
-    const reader = this.#reader;
-    if (reader !== undefined && reader.waiting) {
+    const parked = this.#parked;
+    if (parked !== undefined) {
+      this.#parked = undefined;
       this.delivered++;
-      reader.hand(message);
+      parked.hand(message);
       return true;
     }
-    const capacity = this.settings.capacity;
+    const capacity = this.#capacity;
     if (this.#size >= capacity) {
       const overflow = this.settings.overflow;
       if (overflow !== 'drop-oldest') {
@@ -123,14 +129,23 @@ export class Mailbox {
   takeAll(): Message[] {
     const n = this.#size;
     const items = this.#items!;
-    const out = new Array<Message>(n);
-    let at = this.#head;
-    for (let i = 0; i < n; i++) {
-      out[i] = items[at]!;
-      items[at] = undefined;
-      if (++at === items.length) at = 0;
+    let out: Message[];
+    if (this.#head === 0) {
+      // The ring itself becomes the batch and a fresh one takes its place: no copy, no clearing,
+      // and the new ring is young, so the sender's stores into it skip the old-to-young barrier.
+      this.#items = new Array<Message | undefined>(items.length);
+      items.length = n;
+      out = items as Message[];
+    } else {
+      out = new Array<Message>(n);
+      let at = this.#head;
+      for (let i = 0; i < n; i++) {
+        out[i] = items[at]!;
+        items[at] = undefined;
+        if (++at === items.length) at = 0;
+      }
+      this.#head = 0;
     }
-    this.#head = 0;
     this.#size = 0;
     this.delivered += n;
     if (this.#writers !== undefined) this.#wakeWriters();
@@ -154,6 +169,7 @@ export class Mailbox {
   /** Forgets `reader` if it is the current one. */
   detach(reader: MessageReader): void {
     if (this.#reader === reader) this.#reader = undefined;
+    if (this.#parked === reader) this.#parked = undefined;
   }
 
   /** Ends the current reader, if any (the worker left `Run`); the messages stay. */
@@ -163,7 +179,7 @@ export class Mailbox {
 
   /** Resolves once the queue has room. */
   writable(): Promise<void> {
-    if (this.#size < this.settings.capacity || this.closed) return Promise.resolve();
+    if (this.#size < this.#capacity || this.closed) return Promise.resolve();
     return new Promise<void>((resolve) => (this.#writers ??= []).push(resolve));
   }
 
@@ -174,8 +190,9 @@ export class Mailbox {
     if (writers) for (const wake of writers) wake();
   }
 
-  /** The reader found the queue empty: every waiting writer may go on. */
-  readerParked(): void {
+  /** The reader found the queue empty and waits for the next message; every waiting writer may go on. */
+  park(reader: MessageReader): void {
+    if (this.#reader === reader) this.#parked = reader;
     if (this.#writers !== undefined) this.wakeAllWriters();
   }
 
@@ -183,7 +200,7 @@ export class Mailbox {
     // Half empty: writers refill while the reader still has the other half to read. One writer
     // per message taken below half, not all at once: 100 writers woken together would mostly find
     // the mailbox full again (and an empty queue wakes them all, see readerParked).
-    if (this.#size > this.settings.capacity >>> 1) return;
+    if (this.#size > this.#capacity >>> 1) return;
     const writers = this.#writers!;
     const wake = writers.shift()!;
     if (writers.length === 0) this.#writers = undefined;
@@ -201,7 +218,7 @@ export class Mailbox {
   }
 
   #grow(items: Array<Message | undefined>): Array<Message | undefined> {
-    const next = new Array<Message | undefined>(Math.min(items.length * 2, this.settings.capacity));
+    const next = new Array<Message | undefined>(Math.min(items.length * 2, this.#capacity));
     for (let i = 0, at = this.#head; i < this.#size; i++) {
       next[i] = items[at];
       if (++at === items.length) at = 0;

@@ -22,6 +22,8 @@ export class MessageReader implements AsyncIterableIterator<Item> {
   #box: Mailbox | undefined;
   #signal: AbortSignal | undefined;
   #resolve: ((result: IteratorResult<Item, undefined>) => void) | undefined = undefined;
+  /** Further `next()` calls made while one waits (no `for await` does that, `Promise.all` may): served in call order. */
+  #queued: Array<(result: IteratorResult<Item, undefined>) => void> | undefined = undefined;
   #listening = false;
   readonly #batch: boolean;
 
@@ -33,30 +35,33 @@ export class MessageReader implements AsyncIterableIterator<Item> {
     box.attach(this);
   }
 
-  /** Parked on an empty queue. */
-  get waiting(): boolean {
-    return this.#resolve !== undefined;
-  }
-
   next(): Promise<IteratorResult<Item, undefined>> {
     const box = this.#box;
     if (box === undefined) return DONE_PROMISE;
+    if (this.#resolve !== undefined) return new Promise((resolve) => (this.#queued ??= []).push(resolve));
     if (box.depth > 0) {
       return Promise.resolve({ value: (this.#batch ? box.takeAll() : box.takeOne()), done: false });
     }
-    box.readerParked();
     if (!this.#listening && this.#signal !== undefined) {
       // The reader itself is the listener (handleEvent): no closure per reader.
       this.#signal.addEventListener('abort', this, { once: true });
       this.#listening = true;
     }
-    return new Promise((resolve) => (this.#resolve = resolve));
+    const parked = new Promise<IteratorResult<Item, undefined>>((resolve) => (this.#resolve = resolve));
+    box.park(this);
+    return parked;
   }
 
   /** Called by the mailbox with a message for the parked reader. */
   hand(message: Message): void {
     const resolve = this.#resolve!;
-    this.#resolve = undefined;
+    const queued = this.#queued;
+    if (queued === undefined) this.#resolve = undefined;
+    else {
+      this.#resolve = queued.shift();
+      if (queued.length === 0) this.#queued = undefined;
+      this.#box!.park(this);
+    }
     resolve({ value: (this.#batch ? [message] : message), done: false });
   }
 
@@ -84,7 +89,10 @@ export class MessageReader implements AsyncIterableIterator<Item> {
     if (this.#listening) this.#signal!.removeEventListener('abort', this);
     this.#signal = undefined;
     const resolve = this.#resolve;
+    const queued = this.#queued;
     this.#resolve = undefined;
+    this.#queued = undefined;
     resolve?.(DONE);
+    if (queued !== undefined) for (const next of queued) next(DONE);
   }
 }

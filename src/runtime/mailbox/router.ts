@@ -5,13 +5,14 @@ import type { Clock } from '../chief-options.js';
 import { InvalidArgumentError, UnknownWorkerError } from '../errors.js';
 import { createEvent, type ChiefEvent } from '../events.js';
 import { Ask } from './ask.js';
-import { brokerFailedEvent, droppedEvent, lateReplyEvent, undeliveredEvent, unknownTargetEvent, type EventInit } from './mailbox-events.js';
+import { brokerFailedEvent, droppedEvent, lateReplyEvent, undeliveredEvent, type EventInit } from './mailbox-events.js';
 import type { BrokerMessage, MailboxBroker } from './broker.js';
 import { MailboxBrokerError, MailboxClosedError, MailboxDisabledError, MailboxFullError } from './errors.js';
 import { Mailbox, type DropReason, type MailboxHooks, type LossReason as Reason } from './mailbox.js';
 import { Message, RequestMessage, type PendingAsk } from './message.js';
 import { DEFAULT_MAILBOX_SETTINGS, type MailboxSettings } from './options.js';
 import { MessageReader } from './reader.js';
+import { UnknownTargets } from './unknown-targets.js';
 
 /**
  * Counts of one worker's mailbox, as `/metrics` and the health source see them.
@@ -87,8 +88,7 @@ export class MailboxRouter implements MailboxHooks {
   #asks: Map<number, Ask> | undefined;
   #nextRequest = 0;
   #dropQueue: Mailbox[] | undefined;
-  /** Sends to unknown workers not yet reported, per target (reported once per microtask, with the count). */
-  #unknown: Map<string, { sender: string; kind: string; count: number }> | undefined;
+  readonly #unknown = new UnknownTargets((init) => this.#emit(init));
 
   /** Connects the router to its Chief's registered workers and event outlet. */
   bind(specs: ReadonlyMap<string, WorkerSpec>, publish: (event: ChiefEvent) => void, listening: () => boolean): void {
@@ -129,7 +129,7 @@ export class MailboxRouter implements MailboxHooks {
   endRun(): void {
     for (const box of this.#boxes.values()) if (!box.closed) this.#close(box);
     this.#flushDrops();
-    this.#flushUnknown();
+    this.#unknown.flush();
     this.#phase = 'after';
     this.#run = undefined;
   }
@@ -224,10 +224,14 @@ export class MailboxRouter implements MailboxHooks {
     });
   }
 
-  /** Resolves once `target`'s mailbox has room (at once if it has). */
+  /** Resolves once `target`'s mailbox has room (at once if it has); rejects if it is unknown or closed. */
   writable(target: string): Promise<void> {
     const box = this.#box(target);
-    return box === undefined ? Promise.reject(new UnknownWorkerError(target)) : box.writable();
+    if (box === undefined) return Promise.reject(new UnknownWorkerError(target));
+    // A closed mailbox never has room again: resolving would spin a `while (!send) await
+    // whenWritable()` loop forever, starving the event loop.
+    if (box.closed) return Promise.reject(new MailboxClosedError(target, `worker "${target}" is stopped: its mailbox is closed`));
+    return box.writable();
   }
 
   /** The reader of `name`'s mailbox for one run of the worker; ends when `signal` aborts. */
@@ -270,7 +274,7 @@ export class MailboxRouter implements MailboxHooks {
   #deliver(message: Message): Status {
     const box = this.#box(message.target);
     if (box === undefined) {
-      this.#countUnknown(message);
+      this.#unknown.count(message);
       return UNKNOWN;
     }
     if (box.closed) {
@@ -362,23 +366,6 @@ export class MailboxRouter implements MailboxHooks {
       this.#dropQueue.push(box);
     }
   }
-
-  #countUnknown(message: Message): void {
-    let pending = this.#unknown;
-    if (pending === undefined) {
-      pending = this.#unknown = new Map();
-      queueMicrotask(this.#flushUnknown);
-    }
-    const entry = pending.get(message.target);
-    if (entry) entry.count++;
-    else pending.set(message.target, { sender: message.sender, kind: message.kind, count: 1 });
-  }
-
-  readonly #flushUnknown = (): void => {
-    const pending = this.#unknown;
-    this.#unknown = undefined;
-    if (pending) for (const [target, { sender, kind, count }] of pending) this.#emit(unknownTargetEvent(sender, target, kind, count));
-  };
 
   /** One `mailbox.dropped` event per mailbox and microtask, with the count: a flood makes one event, not one per message. */
   readonly #flushDrops = (): void => {

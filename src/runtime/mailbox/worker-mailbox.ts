@@ -60,6 +60,8 @@ export class MailboxBus {
   readonly #signal: AbortSignal | undefined;
   /** 0: not sent yet; 1: sending, listening to the signal; 2: the worker was stopped. */
   #sending = 0;
+  /** Rejects of the `whenWritable` waits under way, for the stop to reject them. */
+  #waits: Set<(reason: unknown) => void> | undefined = undefined;
   /** The sender name on every message this sends. */
   readonly name: string;
 
@@ -125,7 +127,11 @@ export class MailboxBus {
 
   /**
    * Resolves once `target`'s mailbox has room: with `mailboxOverflow: 'reject'`, a sender that
-   * got false waits for this and sends again (backpressure, as a stream's `drain`).
+   * got false waits for this and sends again (backpressure, as a stream's `drain`). A worker's
+   * wait rejects with its signal's reason (an `AbortError`, a clean way out of `run`) when the
+   * worker is asked to stop, so a target that never drains cannot hold the sender's stop.
+   * Rejects with `UnknownWorkerError` for an unknown target and `MailboxClosedError` once the
+   * target has stopped for good (its mailbox will never have room again).
    */
   whenWritable(target: string): Promise<void> {
     try {
@@ -133,7 +139,27 @@ export class MailboxBus {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#router.writable(target);
+    const writable = this.#router.writable(target);
+    const signal = this.#signal;
+    if (signal === undefined) return writable;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    // The bus's one abort listener rejects the waits (adding and removing a listener per wait
+    // cost a microsecond each, a twentieth of the whole backpressure loop).
+    if (this.#sending === 0) this.#listen(signal);
+    const waits = (this.#waits ??= new Set());
+    return new Promise<void>((resolve, reject) => {
+      waits.add(reject);
+      writable.then(
+        () => {
+          waits.delete(reject);
+          resolve();
+        },
+        (error: unknown) => {
+          waits.delete(reject);
+          reject(error);
+        },
+      );
+    });
   }
 
   protected get router(): MailboxRouter {
@@ -150,8 +176,7 @@ export class MailboxBus {
     // the signal instead (the bus itself is the listener), so only senders pay for a listener.
     const signal = this.#signal;
     if (this.#sending === 0 && signal !== undefined && !signal.aborted) {
-      signal.addEventListener('abort', this, { once: true });
-      this.#sending = 1;
+      this.#listen(signal);
       return;
     }
     if (signal === undefined) {
@@ -162,9 +187,17 @@ export class MailboxBus {
     throw new MailboxClosedError(this.name, `worker "${this.name}" was stopped: it can no longer send`);
   }
 
-  /** The worker's signal aborted: no more sends. */
+  #listen(signal: AbortSignal): void {
+    signal.addEventListener('abort', this, { once: true });
+    this.#sending = 1;
+  }
+
+  /** The worker's signal aborted: no more sends, and no more waiting for room. */
   handleEvent(): void {
     this.#sending = 2;
+    const waits = this.#waits;
+    this.#waits = undefined;
+    if (waits !== undefined) for (const reject of waits) reject(this.#signal!.reason);
   }
 }
 
