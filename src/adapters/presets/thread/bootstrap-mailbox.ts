@@ -226,7 +226,11 @@ class ThreadReader {
     return this;
   }
 }
-controller.signal.addEventListener('abort', () => reader?.end(), { once: true });
+// As in-process, the stop ends the reader and rejects the whenWritable waits under way.
+controller.signal.addEventListener('abort', () => {
+  reader?.end();
+  for (const waiter of waiters.splice(0)) waiter.reject(controller.signal.reason);
+}, { once: true });
 
 const onMailbox = (message) => {
   switch (message.op) {
@@ -340,7 +344,8 @@ const createMailbox = (off) => {
       } catch (error) {
         return Promise.reject(error);
       }
-      const local = room() && !blocked.has(target) ? Promise.resolve() : new Promise((resolve) => waiters.push({ target, resolve }));
+      if (controller.signal.aborted) return Promise.reject(controller.signal.reason);
+      const local = room() && !blocked.has(target) ? Promise.resolve() : new Promise((resolve, reject) => waiters.push({ target, resolve, reject }));
       return local.then(() => call(7, target, []));
     },
     messages() {

@@ -21,8 +21,6 @@ export interface Held {
 /** Retries after which a target that keeps announcing room and refusing is treated as gone. */
 const MAX_RETRIES = 8;
 
-/** Marks a `whenWritable` that had not settled at once: the target is full (not stopped, not unknown). */
-const PENDING: Promise<'pending'> = Promise.resolve('pending');
 
 /**
  * What {@link HeldSends} needs from its bridge.
@@ -99,15 +97,14 @@ export class HeldSends {
   }
 
   #wait(target: string, held: Held): void {
-    const writable = this.#host.mailbox.whenWritable(target);
-    // Settled at once after a refusal: the target stopped (resolves) or does not exist (rejects),
-    // not full. Its refusals were reported by the mailbox; what is held is given up.
-    Promise.race([writable, PENDING]).then(
-      (how) => {
-        if (how !== 'pending') this.#giveUp(target, held, 'stopped');
-        else writable.then(() => this.#retry(target, held), () => this.#giveUp(target, held, 'unknown'));
+    // whenWritable rejects for a target that stopped for good or does not exist (and once this
+    // worker is stopping): what is held is given up then, its refusals reported by the mailbox.
+    this.#host.mailbox.whenWritable(target).then(
+      () => this.#retry(target, held),
+      (error: unknown) => {
+        const code = (error as { code?: unknown } | undefined)?.code;
+        this.#giveUp(target, held, code === 'UWE_MAILBOX_CLOSED' ? 'stopped' : code === 'UWE_UNKNOWN_WORKER' ? 'unknown' : 'stopping');
       },
-      () => this.#giveUp(target, held, 'unknown'),
     );
   }
 
@@ -142,7 +139,7 @@ export class HeldSends {
   }
 
   /** The target will not take what is held: sent once more each (so the mailbox reports each as it does), then let go. */
-  #giveUp(target: string, held: Held, why: 'stopped' | 'unknown' | 'refusing'): void {
+  #giveUp(target: string, held: Held, why: 'stopped' | 'unknown' | 'stopping' | 'refusing'): void {
     if (this.#host.closed()) return;
     const box = this.#host.mailbox;
     // The first was refused already (and reported): the others get their one try each.
