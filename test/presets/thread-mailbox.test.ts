@@ -265,6 +265,44 @@ describe('the mailbox of a thread worker', () => {
     await expect.poll(() => read).toEqual([0, 1, 2]);
   });
 
+  it('a thread restarted by its policy reads on: what the crashed thread was given but never read, and what was sent meanwhile, arrive in order', async () => {
+    const h = harness();
+    const got: unknown[] = [];
+    const seen = new Map<unknown, () => void>();
+    const arrived = (data: unknown) => new Promise<void>((resolve) => (got.includes(data) ? resolve() : seen.set(data, resolve)));
+    h.chief.addWorker('probe', probe((message) => {
+      if (message.isRequest) return void message.reply(true);
+      const data = (message.data as { got?: unknown }).got;
+      got.push(data);
+      seen.get(data)?.();
+    }));
+    h.chief.addWorker('restart', threadWorker(fixture), { restart: Restart.OnFail, backoff: { initialMs: 10, maxMs: 10 } });
+    h.start();
+    const bus = h.chief.mailbox('feeder');
+    bus.send('restart', 'a');
+    await arrived('a');
+    bus.send('restart', 'crash');
+    bus.send('restart', 'b');
+    bus.send('restart', 'c');
+    await arrived('c');
+    expect(got).toEqual(['a', 'b', 'c']);
+    // 'b' and 'c' were forwarded to the crashed thread (it had asked for more): carried over, not lost.
+    expect(bridgeEvents(h, 'carried')).toEqual([expect.objectContaining({ level: 'info', fields: { bridge: 'carried', count: 2 } })]);
+    expect(bridgeEvents(h, 'undelivered')).toEqual([]);
+  });
+
+  it('a whenWritable in the thread under way at the stop rejects, as in-process', async () => {
+    const h = harness();
+    const report = probeFor(h);
+    h.chief.addWorker('waitStop', threadWorker(fixture));
+    h.chief.addWorker('slow', { run: (ctx: WorkerContext) => ctx.done }, { mailboxCapacity: 1, mailboxOverflow: 'reject' });
+    h.start();
+    await report('waiting');
+    const result = await h.stop();
+    expect(result.graceful).toBe(true);
+    expect(h.recorder.events.filter((e) => e.worker === 'waitStop' && e.level === 'error')).toEqual([]);
+  });
+
   it('with messaging off every send, broadcast and ask fails with MailboxDisabledError in the thread, and a send after the stop with MailboxClosedError', async () => {
     // The thread says it has tried every send through memory both threads see.
     const reached = () => new Int32Array(new SharedArrayBuffer(4));

@@ -61,7 +61,11 @@ export class MailboxBridge {
   readonly #window: number;
   #closed = false;
   #forwarded = 0;
-  #consumed = 0;
+  /** Forwarded, not yet read by the thread, oldest first from `#unackedHead`: at its end, what it never read. */
+  #unacked: MailboxMessage[] = [];
+  #unackedHead = 0;
+  readonly #carry: readonly MailboxMessage[];
+  readonly #keep: (unread: MailboxMessage[]) => void;
   #credit: (() => void) | undefined;
   #reader: AsyncIterableIterator<MailboxMessage[]> | undefined;
   readonly #requests = new Map<number, MailboxMessage>();
@@ -74,8 +78,15 @@ export class MailboxBridge {
    */
   readonly #held: HeldSends;
 
-  constructor(ctx: WorkerContext, post: (message: object) => void, window: number) {
+  /**
+   * `carry`: what the previous thread of this worker was given and never read, forwarded first;
+   * `keep` takes what this one leaves unread when it ends without being stopped (a crash, an
+   * error exit), for the next run.
+   */
+  constructor(ctx: WorkerContext, post: (message: object) => void, window: number, carry: readonly MailboxMessage[] = [], keep: (unread: MailboxMessage[]) => void = () => {}) {
     this.#ctx = ctx;
+    this.#carry = carry;
+    this.#keep = keep;
     this.#post = post;
     this.#window = window;
     this.#held = new HeldSends({
@@ -164,7 +175,7 @@ export class MailboxBridge {
           this.#report('reply-failed', `a reply from the thread failed: ${error instanceof Error ? error.message : String(error)}`, { count: 1 }, error);
         }
       } else if (op === CONSUMED) {
-        this.#consumed += ops[i + 1] as number;
+        this.#ack(ops[i + 1] as number);
         const credit = this.#credit;
         this.#credit = undefined;
         credit?.();
@@ -196,14 +207,38 @@ export class MailboxBridge {
     this.#credit?.();
     this.#credit = undefined;
     void this.#reader?.return?.();
-    const unread = this.#forwarded - this.#consumed;
+    const unread = this.#unacked.slice(this.#unackedHead);
+    this.#unacked = [];
+    this.#unackedHead = 0;
     this.#requests.clear();
     const unsent = this.#held.clear();
     if (unsent > 0) {
       this.#report('unsent', `${unsent} message(s) the thread sent were still waiting for room in their targets when it ended`, { count: unsent });
     }
-    if (unread > 0) {
-      this.#report('undelivered', `${unread} message(s) forwarded to the thread were left unread when it ended`, { count: unread, forwarded: this.#forwarded });
+    if (unread.length === 0) return;
+    if (this.#ctx.signal.aborted) {
+      this.#report('undelivered', `${unread.length} message(s) forwarded to the thread were left unread when it ended`, { count: unread.length, forwarded: this.#forwarded });
+      return;
+    }
+    // Not stopped: the thread crashed or returned. Its next run (if the policy gives one) reads them first.
+    this.#keep(unread);
+    this.#ctx.report?.({
+      type: 'custom',
+      level: 'info',
+      message: `mailbox bridge: ${unread.length} message(s) forwarded to the thread were not read before it ended; kept for the worker's next run`,
+      fields: { bridge: 'carried', count: unread.length },
+    });
+  }
+
+  #ack(count: number): void {
+    if (!(count > 0)) return;
+    this.#unackedHead = Math.min(this.#unacked.length, this.#unackedHead + count);
+    if (this.#unackedHead === this.#unacked.length) {
+      this.#unacked = [];
+      this.#unackedHead = 0;
+    } else if (this.#unackedHead > 1_024 && this.#unackedHead * 2 > this.#unacked.length) {
+      this.#unacked = this.#unacked.slice(this.#unackedHead);
+      this.#unackedHead = 0;
     }
   }
 
@@ -211,8 +246,9 @@ export class MailboxBridge {
   async #pump(): Promise<void> {
     const reader = this.#ctx.mailbox.batches();
     this.#reader = reader;
+    if (this.#carry.length > 0) this.#forward(this.#carry as MailboxMessage[]);
     for (;;) {
-      while (this.#forwarded - this.#consumed >= this.#window && !this.#closed) await new Promise<void>((resolve) => (this.#credit = resolve));
+      while (this.#unacked.length - this.#unackedHead >= this.#window && !this.#closed) await new Promise<void>((resolve) => (this.#credit = resolve));
       if (this.#closed) return;
       const next = await reader.next();
       if (next.done) break;
@@ -239,6 +275,7 @@ export class MailboxBridge {
     this.#forwarded += messages.length;
     try {
       this.#post({ op: 'mb-in', m: flat });
+      for (const message of messages) this.#unacked.push(message);
       return;
     } catch {
       // Something in the batch cannot be cloned: each message on its own, so only those are lost.
@@ -247,9 +284,9 @@ export class MailboxBridge {
     for (let i = 0; i < flat.length; i += 4) {
       try {
         this.#post({ op: 'mb-in', m: flat.slice(i, i + 4) });
+        this.#unacked.push(messages[i / 4]!);
       } catch {
         lost++;
-        this.#consumed++;
         if (flat[i + 3] !== 0) this.#requests.delete(flat[i + 3] as number);
       }
     }

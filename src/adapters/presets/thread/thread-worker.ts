@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker as Thread, type ResourceLimits } from 'node:worker_threads';
 import { InvalidArgumentError } from 'uwe';
-import type { InitContext, Worker, WorkerContext, WorkerMailbox } from 'uwe';
+import type { InitContext, MailboxMessage, Worker, WorkerContext, WorkerMailbox } from 'uwe';
 
 /**
  * A worker that can really be killed: the Chief calls `terminate()` past its stop timeout.
@@ -62,8 +62,9 @@ type Message =
  * In `run`, `ctx.mailbox` is the worker's mailbox bridged into the thread: the same methods and
  * errors, the order per sender and target kept, at most `mailboxWindow` sends in flight (then
  * `send` returns false and `whenWritable` waits), reads forwarded in batches and never more than
- * the window ahead; what the thread was given but never read is reported when it ends (a
- * `custom` event with `fields.bridge: 'undelivered'`). See the README's "Isolation".
+ * the window ahead; what the thread was given but never read is reported when it is stopped
+ * (a `custom` event with `fields.bridge: 'undelivered'`), or read first by the next run after a
+ * crash (`'carried'`). See the README's "Isolation".
  *
  * An uncaught exception in the thread, running out of memory under `resourceLimits`, or an exit
  * of the thread is a crash of this worker (a {@link ThreadExitError} with the reason), handled
@@ -119,6 +120,8 @@ class ThreadWorker implements KillableWorker {
   /** The thread of the current incarnation: opened by init (or run), ended when run settles. */
   #live: LiveThread | undefined;
   readonly #window: number;
+  /** What the last thread was given and never read, when it ended without a stop: the next run reads it first. */
+  #carry: MailboxMessage[] = [];
 
   constructor(module: string, options: ThreadWorkerOptions, window: number) {
     this.#module = module;
@@ -143,7 +146,11 @@ class ThreadWorker implements KillableWorker {
     let mailbox: 'on' | 'off' | undefined;
     if (ctx.mailbox !== undefined) {
       mailbox = (await switchedOff(ctx.mailbox)) ? 'off' : 'on';
-      if (mailbox === 'on') live.bridge = new MailboxBridge(ctx, (message) => live.thread.postMessage(message), this.#window);
+      if (mailbox === 'on') {
+        const carry = this.#carry;
+        this.#carry = [];
+        live.bridge = new MailboxBridge(ctx, (message) => live.thread.postMessage(message), this.#window, carry, (unread) => (this.#carry = unread));
+      }
     }
     try {
       return await live.call('run', ctx.signal, mailbox);
