@@ -61,9 +61,10 @@ export class MailboxBridge {
   readonly #window: number;
   #closed = false;
   #forwarded = 0;
-  /** Forwarded, not yet read by the thread, oldest first from `#unackedHead`: at its end, what it never read. */
-  #unacked: MailboxMessage[] = [];
+  /** Forwarded, not yet read by the thread: the batches as posted, the first read up to `#unackedHead`; at its end, what it never read. */
+  #unacked: MailboxMessage[][] = [];
   #unackedHead = 0;
+  #unackedCount = 0;
   readonly #carry: readonly MailboxMessage[];
   readonly #keep: (unread: MailboxMessage[]) => void;
   #credit: (() => void) | undefined;
@@ -207,9 +208,10 @@ export class MailboxBridge {
     this.#credit?.();
     this.#credit = undefined;
     void this.#reader?.return?.();
-    const unread = this.#unacked.slice(this.#unackedHead);
+    const unread = this.#unacked.flat().slice(this.#unackedHead);
     this.#unacked = [];
     this.#unackedHead = 0;
+    this.#unackedCount = 0;
     this.#requests.clear();
     const unsent = this.#held.clear();
     if (unsent > 0) {
@@ -232,15 +234,20 @@ export class MailboxBridge {
 
   #ack(count: number): void {
     if (!(count > 0)) return;
-    this.#unackedHead = Math.min(this.#unacked.length, this.#unackedHead + count);
-    if (this.#unackedHead === this.#unacked.length) {
-      this.#unacked = [];
-      this.#unackedHead = 0;
-    } else if (this.#unackedHead > 1_024 && this.#unackedHead * 2 > this.#unacked.length) {
-      this.#unacked = this.#unacked.slice(this.#unackedHead);
-      this.#unackedHead = 0;
+    let left = Math.min(count, this.#unackedCount);
+    this.#unackedCount -= left;
+    while (left > 0) {
+      const first = this.#unacked[0]!;
+      const take = Math.min(left, first.length - this.#unackedHead);
+      left -= take;
+      this.#unackedHead += take;
+      if (this.#unackedHead === first.length) {
+        this.#unacked.shift();
+        this.#unackedHead = 0;
+      }
     }
   }
+
 
   /** Reads the real mailbox for the thread, never more than the window ahead of what it consumed. */
   async #pump(): Promise<void> {
@@ -248,7 +255,7 @@ export class MailboxBridge {
     this.#reader = reader;
     if (this.#carry.length > 0) this.#forward(this.#carry as MailboxMessage[]);
     for (;;) {
-      while (this.#unacked.length - this.#unackedHead >= this.#window && !this.#closed) await new Promise<void>((resolve) => (this.#credit = resolve));
+      while (this.#unackedCount >= this.#window && !this.#closed) await new Promise<void>((resolve) => (this.#credit = resolve));
       if (this.#closed) return;
       const next = await reader.next();
       if (next.done) break;
@@ -275,21 +282,25 @@ export class MailboxBridge {
     this.#forwarded += messages.length;
     try {
       this.#post({ op: 'mb-in', m: flat });
-      for (const message of messages) this.#unacked.push(message);
+      this.#unacked.push(messages);
+      this.#unackedCount += messages.length;
       return;
     } catch {
       // Something in the batch cannot be cloned: each message on its own, so only those are lost.
     }
     let lost = 0;
+    const posted: MailboxMessage[] = [];
     for (let i = 0; i < flat.length; i += 4) {
       try {
         this.#post({ op: 'mb-in', m: flat.slice(i, i + 4) });
-        this.#unacked.push(messages[i / 4]!);
+        posted.push(messages[i / 4]!);
       } catch {
         lost++;
         if (flat[i + 3] !== 0) this.#requests.delete(flat[i + 3] as number);
       }
     }
+    this.#unacked.push(posted);
+    this.#unackedCount += posted.length;
     this.#report('clone-failed', `${lost} message(s) to the thread cannot be copied into it (structured clone) and were dropped`, { count: lost });
   }
 
