@@ -36,12 +36,17 @@ export class MessageReader implements AsyncIterableIterator<Item> {
   }
 
   next(): Promise<IteratorResult<Item, undefined>> {
+    // Small enough for the `for await` to inline: a message is waiting and no call is parked.
     const box = this.#box;
+    if (box !== undefined && box.depth > 0 && this.#resolve === undefined) {
+      return Promise.resolve({ value: this.#batch ? box.takeAll() : box.takeOne(), done: false });
+    }
+    return this.#wait(box);
+  }
+
+  #wait(box: Mailbox | undefined): Promise<IteratorResult<Item, undefined>> {
     if (box === undefined) return DONE_PROMISE;
     if (this.#resolve !== undefined) return new Promise((resolve) => (this.#queued ??= []).push(resolve));
-    if (box.depth > 0) {
-      return Promise.resolve({ value: (this.#batch ? box.takeAll() : box.takeOne()), done: false });
-    }
     if (!this.#listening && this.#signal !== undefined) {
       // The reader itself is the listener (handleEvent): no closure per reader.
       this.#signal.addEventListener('abort', this, { once: true });
