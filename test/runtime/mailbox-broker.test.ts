@@ -18,11 +18,15 @@ afterEach(async () => {
 describe('mailbox modes', () => {
   it('useNopMailbox: every send fails with a typed error, and messages() ends when the worker stops', async () => {
     const h = (current = mailboxChief());
+    expect(h.chief.mailbox().enabled).toBe(true);
     h.chief.useNopMailbox();
+    expect(h.chief.mailbox().enabled).toBe(false);
     let ended = false;
+    let enabledInWorker: boolean | undefined;
     const errors: unknown[] = [];
     h.chief.addWorker('a', {
       async run(ctx) {
+        enabledInWorker = ctx.mailbox.enabled;
         for (const send of [() => ctx.mailbox.send('b', 1), () => ctx.mailbox.broadcast(1), () => ctx.mailbox.sendToMany('k', 1, 'b')]) {
           try {
             send();
@@ -40,6 +44,7 @@ describe('mailbox modes', () => {
     await h.recorder.state('a', 'Run');
     await vi.waitFor(() => expect(errors).toHaveLength(4));
     expect(errors.every((e) => e instanceof MailboxDisabledError)).toBe(true);
+    expect(enabledInWorker).toBe(false);
     expect(() => h.chief.mailbox().send('b', 1)).toThrow(MailboxDisabledError);
     expect(ended).toBe(false);
     await h.stop();

@@ -102,6 +102,11 @@ export class MailboxRouter implements MailboxHooks {
     if (this.#listening()) this.#publish(createEvent(init));
   }
 
+  /** False once messaging is switched off (`useNopMailbox()`). */
+  get enabled(): boolean {
+    return !this.#disabled;
+  }
+
   disable(): void {
     this.#disabled = true;
     this.#broker = undefined;

@@ -71,6 +71,20 @@ export class MailboxBus {
     this.#signal = signal;
   }
 
+  /**
+   * False when messaging is switched off (`chief.useNopMailbox()`, or no Chief at all): every
+   * send and ask then fails with `MailboxDisabledError`. Lets code that relays messages (the
+   * thread preset's bridge) know without trying a send.
+   *
+   * @example
+   * ```ts
+   * if (!ctx.mailbox.enabled) ctx.report?.({ type: 'custom', level: 'info', message: 'messaging is off: running alone' });
+   * ```
+   */
+  get enabled(): boolean {
+    return this.#router.enabled;
+  }
+
   /** Sends `data` to `target` with kind `'message'`; uwe's `Send`. */
   send(target: string, data: unknown): boolean {
     if (this.#sending !== 1) this.#assertOpen();

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker as Thread, type ResourceLimits } from 'node:worker_threads';
 import { InvalidArgumentError } from 'uwe';
-import type { InitContext, MailboxMessage, Worker, WorkerContext, WorkerMailbox } from 'uwe';
+import type { InitContext, MailboxMessage, Worker, WorkerContext } from 'uwe';
 
 /**
  * A worker that can really be killed: the Chief calls `terminate()` past its stop timeout.
@@ -93,20 +93,6 @@ export function threadWorker(module: string | URL, options: ThreadWorkerOptions 
   return new ThreadWorker(moduleUrl(module), options, window);
 }
 
-/**
- * Whether `useNopMailbox()` switched messaging off, learnt without sending anything: a second
- * reader ends the first (one reader per mailbox), unless messaging is off, where each reader
- * stands alone and waits for the stop. The thread must know at once, to throw as a send does.
- */
-async function switchedOff(mailbox: WorkerMailbox): Promise<boolean> {
-  const first = mailbox.batches();
-  const second = mailbox.batches();
-  const ended = await Promise.race([first.next().then(() => true), new Promise<boolean>((resolve) => setImmediate(() => resolve(false)))]);
-  void first.return?.();
-  void second.return?.();
-  return !ended;
-}
-
 function moduleUrl(module: string | URL): string {
   if (module instanceof URL) return module.href;
   if (typeof module !== 'string' || module.length === 0) throw new InvalidArgumentError('threadWorker(module): module must be a file URL or a path');
@@ -145,7 +131,7 @@ class ThreadWorker implements KillableWorker {
     }
     let mailbox: 'on' | 'off' | undefined;
     if (ctx.mailbox !== undefined) {
-      mailbox = (await switchedOff(ctx.mailbox)) ? 'off' : 'on';
+      mailbox = ctx.mailbox.enabled ? 'on' : 'off';
       if (mailbox === 'on') {
         const carry = this.#carry;
         this.#carry = [];
