@@ -20,6 +20,23 @@ describe('threadWorker', () => {
     await expect(running).resolves.toBeUndefined();
   });
 
+  it('messages the module posts on the thread\'s own parentPort, protocol look-alikes too, are reported and change nothing', async () => {
+    const chief = new Chief({ exitProcess: false, stallThresholdMs: 0 });
+    const events: ChiefEvent[] = [];
+    chief.setEventHandler((event) => void events.push(event));
+    let release!: () => void;
+    chief.setLocker(() => new Promise<void>((resolve) => (release = resolve)));
+    chief.addWorker('own', threadWorker(fixture('posts-own.mjs')));
+    const running = chief.run();
+    await vi.waitFor(() => expect(events.some((e) => e.fields.thread === 'foreign-message')).toBe(true));
+    expect(chief.getWorkersStates().own).toBe('Run');
+    release();
+    const result = await running;
+    expect(result.graceful).toBe(true);
+    const reports = events.filter((e) => e.type === 'custom' && e.fields.thread === 'foreign-message');
+    expect(reports.map((e) => e.fields.count)).toEqual([1, 5]); // the first at once, the total when the thread ends
+  });
+
   it('terminates a CPU-bound thread that ignores its signal: run settles as terminated', async () => {
     const worker = threadWorker(fixture('busy.mjs'));
     const ctx = context();

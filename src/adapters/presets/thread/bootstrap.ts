@@ -8,7 +8,10 @@
 import { THREAD_MAILBOX } from './bootstrap-mailbox.js';
 
 export const THREAD_BOOTSTRAP = String.raw`
-const { parentPort, workerData } = require('node:worker_threads');
+const { workerData } = require('node:worker_threads');
+// A port of its own, not the thread's parentPort: what the user's module posts there never
+// mixes with the protocol.
+const parentPort = workerData.port;
 const controller = new AbortController();
 const ctx = { name: workerData.name, values: workerData.values, signal: controller.signal };
 let doneP;

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker as Thread, type ResourceLimits } from 'node:worker_threads';
+import { MessageChannel, Worker as Thread, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { InvalidArgumentError } from 'uwe';
 import type { InitContext, MailboxMessage, Worker, WorkerContext } from 'uwe';
 
@@ -135,7 +135,7 @@ class ThreadWorker implements KillableWorker {
       if (mailbox === 'on') {
         const carry = this.#carry;
         this.#carry = [];
-        live.bridge = new MailboxBridge(ctx, (message) => live.thread.postMessage(message), this.#window, carry, (unread) => (this.#carry = unread));
+        live.bridge = new MailboxBridge(ctx, (message) => live.port.postMessage(message), this.#window, carry, (unread) => (this.#carry = unread));
       }
     }
     try {
@@ -153,14 +153,16 @@ class ThreadWorker implements KillableWorker {
 
   async #open(ctx: InitContext | undefined): Promise<LiveThread> {
     const values = cloneValues(ctx?.values ?? {});
+    const { port1, port2 } = new MessageChannel();
     const thread = new Thread(THREAD_BOOTSTRAP, {
       eval: true,
-      workerData: { module: this.#module, name: ctx?.name ?? 'thread', values, mailboxWindow: this.#window },
+      workerData: { module: this.#module, name: ctx?.name ?? 'thread', values, mailboxWindow: this.#window, port: port2 },
+      transferList: [port2],
       ...(this.#options.resourceLimits ? { resourceLimits: this.#options.resourceLimits } : {}),
       ...(this.#options.execArgv ? { execArgv: this.#options.execArgv } : {}),
       ...(this.#options.env ? { env: this.#options.env } : {}),
     });
-    const live = new LiveThread(thread, this.#module);
+    const live = new LiveThread(thread, port1, this.#module, ctx?.report);
     await live.loaded;
     return live;
   }
@@ -191,13 +193,21 @@ class LiveThread {
   #ending: 'terminated' | 'ended' | undefined;
   readonly #exited: Promise<void>;
 
+  /** Messages the user's module posted on the thread's own `parentPort`: not uwe's, reported. */
+  #foreign = 0;
+
   constructor(
     readonly thread: Thread,
+    readonly port: MessagePort,
     readonly module: string,
+    readonly report: InitContext['report'],
   ) {
     this.loaded = new Promise((resolve, reject) => (this.#loadedSettle = { resolve, reject }));
     this.loaded.catch(() => {});
-    thread.on('message', (message: Message) => this.#onMessage(message));
+    port.on('message', (message: Message) => this.#onMessage(message));
+    thread.on('message', () => {
+      if (this.#foreign++ === 0) this.#reportForeign(1);
+    });
     thread.on('error', (error: Error & { code?: string }) => {
       const oom = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
       this.#fail(
@@ -207,6 +217,8 @@ class LiveThread {
     this.#exited = new Promise((resolve) =>
       thread.once('exit', (code) => {
         this.gone = true;
+        this.port.close();
+        if (this.#foreign > 1) this.#reportForeign(this.#foreign);
         this.bridge?.close();
         const reason = this.#ending === 'terminated' ? 'terminated' : 'exit';
         this.#fail(new ThreadExitError(reason, reason === 'terminated' ? 'the thread was terminated' : `the thread exited with code ${code}`, code));
@@ -244,10 +256,19 @@ class LiveThread {
   #post(message: { op: string; mailbox?: string }): void {
     if (this.gone) return;
     try {
-      this.thread.postMessage(message);
+      this.port.postMessage(message);
     } catch {
       // The thread is exiting: its exit event settles whatever was pending.
     }
+  }
+
+  #reportForeign(count: number): void {
+    this.report?.({
+      type: 'custom',
+      level: 'warn',
+      message: `the thread posted ${count} message(s) on its parentPort; uwe does not read them (use ctx.mailbox)`,
+      fields: { thread: 'foreign-message', count },
+    });
   }
 
   #onMessage(message: Message): void {
