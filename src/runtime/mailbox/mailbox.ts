@@ -1,3 +1,4 @@
+import { MailboxClosedError } from './errors.js';
 import type { Message } from './message.js';
 import type { MailboxSettings } from './options.js';
 import type { MessageReader } from './reader.js';
@@ -177,9 +178,12 @@ export class Mailbox {
     this.#reader?.end();
   }
 
-  /** Resolves once the queue has room. */
+  /** Resolves once the queue has room; rejects with `MailboxClosedError` once it is closed (it never will have). */
   writable(): Promise<void> {
-    if (this.#size < this.#capacity || this.closed) return Promise.resolve();
+    // A closed mailbox never has room again: resolving would spin a `while (!send) await
+    // whenWritable()` loop forever, starving the event loop.
+    if (this.closed) return Promise.reject(new MailboxClosedError(this.name, `worker "${this.name}" is stopped: its mailbox is closed`));
+    if (this.#size < this.#capacity) return Promise.resolve();
     return new Promise<void>((resolve) => (this.#writers ??= []).push(resolve));
   }
 

@@ -232,11 +232,7 @@ export class MailboxRouter implements MailboxHooks {
   /** Resolves once `target`'s mailbox has room (at once if it has); rejects if it is unknown or closed. */
   writable(target: string): Promise<void> {
     const box = this.#box(target);
-    if (box === undefined) return Promise.reject(new UnknownWorkerError(target));
-    // A closed mailbox never has room again: resolving would spin a `while (!send) await
-    // whenWritable()` loop forever, starving the event loop.
-    if (box.closed) return Promise.reject(new MailboxClosedError(target, `worker "${target}" is stopped: its mailbox is closed`));
-    return box.writable();
+    return box === undefined ? Promise.reject(new UnknownWorkerError(target)) : box.writable();
   }
 
   /** The reader of `name`'s mailbox for one run of the worker; ends when `signal` aborts. */

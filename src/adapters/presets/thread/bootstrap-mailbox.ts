@@ -1,5 +1,5 @@
 // The thread's half of the mailbox bridge, part of the program every thread runs (see
-// bootstrap.ts, which defines `parentPort`, `workerData`, `ctx` and `controller` before it).
+// bootstrap.ts, which defines `port` (its private protocol port), `workerData`, `ctx` and `controller` before it).
 // `ctx.mailbox` here has the method names and the semantics of the in-process one; what only
 // the main thread can know (the real mailboxes) is asked over the port:
 //   thread -> main: { op: 'mb', ops, credit } with ops a flat list of
@@ -99,7 +99,7 @@ const flushMailbox = () => {
   out = [];
   outCredit = 0;
   try {
-    parentPort.postMessage({ op: 'mb', ops, credit });
+    port.postMessage({ op: 'mb', ops, credit });
   } catch {}
 };
 // After the microtasks, not in one: a for-await loop over messages() runs each step in a

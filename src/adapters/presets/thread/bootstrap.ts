@@ -11,7 +11,7 @@ export const THREAD_BOOTSTRAP = String.raw`
 const { workerData } = require('node:worker_threads');
 // A port of its own, not the thread's parentPort: what the user's module posts there never
 // mixes with the protocol.
-const parentPort = workerData.port;
+const port = workerData.port;
 const controller = new AbortController();
 const ctx = { name: workerData.name, values: workerData.values, signal: controller.signal };
 let doneP;
@@ -33,7 +33,7 @@ const wire = (error, depth = 0) => {
 ${THREAD_MAILBOX}
 const failed = (phase, error) => {
   flushMailbox();
-  parentPort.postMessage({ op: 'failed', phase, error: wire(error) });
+  port.postMessage({ op: 'failed', phase, error: wire(error) });
 };
 import(workerData.module).then(
   (mod) => {
@@ -42,13 +42,13 @@ import(workerData.module).then(
       failed('load', new Error('exports no run(ctx) function'));
       return;
     }
-    parentPort.on('message', (message) => {
+    port.on('message', (message) => {
       if (typeof message.op === 'string' && message.op.startsWith('mb-')) onMailbox(message);
       else if (message.op === 'stop') controller.abort();
       else if (message.op === 'init') {
         Promise.resolve()
           .then(() => (typeof api.init === 'function' ? api.init(ctx) : undefined))
-          .then(() => parentPort.postMessage({ op: 'init-done' }), (error) => failed('init', error));
+          .then(() => port.postMessage({ op: 'init-done' }), (error) => failed('init', error));
       } else if (message.op === 'run') {
         if (message.mailbox) ctx.mailbox = createMailbox(message.mailbox === 'off');
         Promise.resolve()
@@ -56,13 +56,13 @@ import(workerData.module).then(
           .then(
             (value) => {
               flushMailbox();
-              parentPort.postMessage(value instanceof Error ? { op: 'run-done', error: wire(value) } : { op: 'run-done' });
+              port.postMessage(value instanceof Error ? { op: 'run-done', error: wire(value) } : { op: 'run-done' });
             },
             (error) => failed('run', error),
           );
       }
     });
-    parentPort.postMessage({ op: 'loaded', init: typeof api.init === 'function' });
+    port.postMessage({ op: 'loaded', init: typeof api.init === 'function' });
   },
   (error) => failed('load', error),
 );
