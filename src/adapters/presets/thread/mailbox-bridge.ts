@@ -51,8 +51,8 @@ const WRITABLE = 7;
  *
  * @example
  * ```ts
- * const bridge = new MailboxBridge(ctx, (message) => thread.postMessage(message), 1_024);
- * thread.on('message', (m) => m.op === 'mb' && bridge.fromThread(m));
+ * const bridge = new MailboxBridge(ctx, (message) => port.postMessage(message), 1_024);
+ * port.on('message', (m) => m.op === 'mb' && bridge.fromThread(m));
  * ```
  */
 export class MailboxBridge {
@@ -102,7 +102,7 @@ export class MailboxBridge {
 
   /** One batch of the thread's operations, carried out in order; then the credit goes back. */
   fromThread(batch: ThreadMailboxBatch): void {
-    // The thread runs the user's code, which can post anything on its port: never a crash here.
+    // The thread runs the user's code, which can reach the private port too (workerData.port) and post anything: never a crash here.
     if (this.#closed || !Array.isArray(batch.ops) || typeof batch.credit !== 'number') {
       if (!this.#closed) this.#report('bad-batch', 'the thread posted a mailbox batch that is not one; ignored', { count: 1 });
       return;
