@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, Worker as Thread, type MessagePort, type ResourceLimits } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker as Thread, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { InvalidArgumentError } from 'uwe';
 import type { InitContext, MailboxMessage, Worker, WorkerContext } from 'uwe';
 
@@ -217,6 +217,9 @@ class LiveThread {
     this.#exited = new Promise((resolve) =>
       thread.once('exit', (code) => {
         this.gone = true;
+        // What the thread posted just before it exited may not have been delivered yet (a port
+        // of its own, unlike parentPort, is not flushed before 'exit'): take it now, in order.
+        for (let left = receiveMessageOnPort(this.port); left !== undefined; left = receiveMessageOnPort(this.port)) this.#onMessage(left.message as Message);
         this.port.close();
         if (this.#foreign > 1) this.#reportForeign(this.#foreign);
         this.bridge?.close();
