@@ -4,6 +4,7 @@ import type { InitContext, WorkerContext } from 'uwe';
 import type { KillableWorker } from '../thread/thread-worker.js';
 import { ProcessExitError, ProcessReadyTimeoutError, ProcessSpawnError } from './errors.js';
 import { LineSplitter } from './line-splitter.js';
+import { gone } from './process-gone.js';
 import { WATCHDOG } from './watchdog.js';
 
 /**
@@ -39,6 +40,8 @@ interface Live {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly lines: LineSplitter[];
   asked: boolean;
+  /** The command's pid, from its spawn until its exit is reported (then the pid may be another's). */
+  pid: number | undefined;
   /** Where output goes: the context of whoever waits on the command now (init, then run). */
   report: WorkerContext['report'];
 }
@@ -101,18 +104,22 @@ class ProcessWorker implements KillableWorker {
     }
   }
 
-  /** SIGKILLs the command's process group and waits until it is gone. */
+  /** SIGKILLs the command's process group and the command itself, and waits until the command no longer runs (at most a second past its watchdog). */
   async terminate(): Promise<void> {
     const live = this.#live;
     if (!live) return;
-    if (live.watchdog.exitCode === null && live.watchdog.signalCode === null) {
+    // The group, and the command itself: a command that left the group (setsid) goes too.
+    const pid = live.pid;
+    for (const target of [live.watchdog.exitCode === null && live.watchdog.signalCode === null ? -live.watchdog.pid! : undefined, pid]) {
+      if (target === undefined) continue;
       try {
-        process.kill(-live.watchdog.pid!, 'SIGKILL');
+        process.kill(target, 'SIGKILL');
       } catch {
         // Already gone.
       }
     }
     await new Promise<void>((resolve) => (live.watchdog.exitCode !== null || live.watchdog.signalCode !== null ? resolve() : live.watchdog.once('close', () => resolve())));
+    if (pid !== undefined) await gone(pid, 1_000);
   }
 
   #signal(live: Live, signal: NodeJS.Signals): void {
@@ -150,11 +157,14 @@ class ProcessWorker implements KillableWorker {
     const spawnedP = new Promise<void>((resolve, reject) => ((spawned = resolve), (failed = reject)));
     spawnedP.catch(() => {});
     let reported = false;
-    watchdog.on('message', (message: { op: string; code?: number | string | null; signal?: NodeJS.Signals | null; message?: string }) => {
-      if (message.op === 'spawned') spawned();
-      else if (message.op === 'spawn-error') failed(new ProcessSpawnError(this.command, message.code as string | undefined, message.message ?? 'spawn failed'));
+    watchdog.on('message', (message: { op: string; pid?: number; code?: number | string | null; signal?: NodeJS.Signals | null; message?: string }) => {
+      if (message.op === 'spawned') {
+        live.pid = typeof message.pid === 'number' ? message.pid : undefined;
+        spawned();
+      } else if (message.op === 'spawn-error') failed(new ProcessSpawnError(this.command, message.code as string | undefined, message.message ?? 'spawn failed'));
       else if (message.op === 'exit') {
         reported = true;
+        live.pid = undefined;
         exit({ code: (message.code as number | null) ?? null, signal: message.signal ?? null });
       }
     });
@@ -164,7 +174,7 @@ class ProcessWorker implements KillableWorker {
       failed(new ProcessSpawnError(this.command, undefined, `watchdog ended (${signal ?? code}) before the command started`));
       if (!reported) exit({ code: null, signal: signal ?? 'SIGKILL' });
     });
-    const live: Live = { watchdog, spawned: spawnedP, exited, lines, asked: false, report: this.options.reportOutput === false ? undefined : ctx?.report };
+    const live: Live = { watchdog, spawned: spawnedP, exited, lines, asked: false, pid: undefined, report: this.options.reportOutput === false ? undefined : ctx?.report };
     await spawnedP;
     if (readySeen) await this.#awaitReady(live, ctx?.signal, readySeen);
     return live;
